@@ -1,0 +1,163 @@
+"""The command line: ``comply check``, ``template``, ``rules``. Only this module imports click."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .model import InputError, Location, Problem
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class InputFailed(click.ClickException):
+    """Inputs could not be used: their problems are printed one a line, then exit 2."""
+
+    exit_code = EXIT_ERROR
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("")
+        self.problems = problems
+
+    def show(self, file: Any = None) -> None:
+        for problem in self.problems:
+            click.echo(str(problem), err=True)
+
+
+def _fail(problems: list[Problem]) -> NoReturn:
+    raise InputFailed(problems)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="comply")
+@click.option("--debug", is_flag=True, hidden=True, help="Show a traceback for internal errors.")
+@click.pass_context
+def main(context: click.Context, debug: bool) -> None:
+    """Check a children's services authority's metrics against an inspection framework's rules.
+
+    \b
+    Exit status: 0 all checked and no judgement at or worse than --fail-on;
+    1 all checked and some judgement at or worse than it; 2 bad usage, or some
+    input could not be checked.
+    """
+    context.obj = {"debug": debug}
+
+
+def _pack_option(function: Any) -> Any:
+    return click.option("--pack", "pack", metavar="PATH|ID",
+                        help="A pack folder or a bundled pack's id. Default: the pack the metrics "
+                             "file names, else ofsted-slac-2011.")(function)
+
+
+@main.command()
+@click.argument("metrics", nargs=-1, required=True, metavar="METRICS...")
+@_pack_option
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the output to FILE (atomically) instead of standard output.")
+@click.option("--fail-on", default="inadequate", show_default=True, metavar="GRADE|never",
+              help="Exit 1 when a judgement is at this grade or worse.")
+@click.option("--strict", is_flag=True, help="A metric that a rule reads and the file lacks is an error.")
+def check(metrics: tuple[str, ...], pack: str | None, output_format: str, output: Path | None,
+          fail_on: str, strict: bool) -> None:
+    """Grade METRICS files (or folders of them) against a rule pack."""
+    from .report import formatter
+    from .report.document import document
+    from .runner import check as run_check
+    from .runner import write_atomically
+
+    run = run_check(list(metrics), pack=pack, strict=strict)
+    worse_than = _fail_on_scores(run.results, fail_on)
+    documents = [document(result, fail_on=fail_on) for result in run.results]
+    if documents:
+        text = formatter(output_format).render(documents, run.several)
+        if output:
+            try:
+                write_atomically(output, text)
+            except OSError as error:
+                run.problems.append(Problem(Location(str(output)), f"cannot write: {error.strerror}"))
+        else:
+            click.echo(text, nl=False)
+    if run.problems:
+        _fail(run.problems)
+    failing = any(
+        judgement.grade is not None and judgement.grade.score >= worse_than[id(result)]
+        for result in run.results for judgement in result.judgements
+    )
+    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _fail_on_scores(results: list[Any], fail_on: str) -> dict[int, float]:
+    """For each result, the score at or beyond which a judgement fails the run."""
+    scores: dict[int, float] = {}
+    for result in results:
+        if fail_on == "never":
+            scores[id(result)] = float("inf")
+        elif fail_on in result.pack.scale:
+            scores[id(result)] = result.pack.scale[fail_on].score
+        else:
+            grades = ", ".join(result.pack.scale.ids)
+            raise click.BadParameter(f"{fail_on!r} is not a grade of pack {result.pack.id} ({grades}) "
+                                     "nor 'never'", param_hint="--fail-on")
+    return scores
+
+
+@main.command()
+@_pack_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the template to FILE instead of standard output.")
+def template(pack: str | None, output: Path | None) -> None:
+    """Print a metrics file to fill in: every metric with its unit, range and definition."""
+    from .runner import pack_for, write_atomically
+    from .template import render
+
+    try:
+        text = render(pack_for(pack))
+        if output:
+            write_atomically(output, text)
+        else:
+            click.echo(text, nl=False)
+    except InputError as error:
+        _fail(error.problems)
+    except OSError as error:
+        _fail([Problem(Location(str(output or "-")), f"cannot write: {error.strerror}")])
+
+
+@main.group()
+def rules() -> None:
+    """Browse a rule pack."""
+
+
+@rules.command("list")
+@click.argument("pack", required=False, metavar="[PACK]")
+def rules_list(pack: str | None) -> None:
+    """List the rules of PACK (a folder or bundled id; default ofsted-slac-2011)."""
+    from tabulate import tabulate
+
+    from .runner import pack_for
+
+    try:
+        loaded = pack_for(pack)
+    except InputError as error:
+        _fail(error.problems)
+    rows = [[rule.id, rule.judgement, rule.metric, rule.timescale or "", ", ".join(rule.cites)]
+            for rule in loaded.rules]
+    click.echo(f"{loaded.title} ({loaded.id} {loaded.version}): {len(rows)} rules")
+    click.echo(tabulate(rows, headers=["Rule", "Judgement", "Metric", "Timescale", "Cites"]))
+
+
+def run() -> None:
+    """Console entry point: no traceback unless --debug."""
+    try:
+        main.main(standalone_mode=True)
+    except Exception as error:  # a bug: say so plainly, exit 2
+        if "--debug" in sys.argv:
+            raise
+        click.echo(f"comply: internal error: {type(error).__name__}: {error} "
+                   "(run with --debug for the traceback)", err=True)
+        sys.exit(EXIT_ERROR)

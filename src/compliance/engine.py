@@ -1,0 +1,216 @@
+"""Evaluate a pack's rules against one submission: findings, judgements, improvements.
+
+Pure: values in, values out. Nothing here reads files, prints or exits.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from typing import Any
+
+from . import expressions, grading
+from .model import (
+    TIMESCALES,
+    Condition,
+    Finding,
+    Improvement,
+    InputError,
+    Location,
+    Metric,
+    MetricValue,
+    Pack,
+    Polarity,
+    Problem,
+    Result,
+    Rule,
+    Status,
+    Submission,
+    Unit,
+)
+
+#: How each benchmark is named in evidence sentences.
+BENCHMARK_WORDS = {
+    "national": "England",
+    "region": "region",
+    "neighbours": "statistical neighbours",
+    "previous": "previously",
+    "target": "target",
+}
+
+
+def evaluate(pack: Pack, submission: Submission) -> Result:
+    """Grade every rule of ``pack`` on ``submission`` and aggregate the judgement tree."""
+    shared = {metric_id: item.value for metric_id, item in submission.values.items()}
+    findings = tuple(grade_finding(rule, pack, submission, shared) for rule in pack.rules)
+    areas, further = improvements(pack, findings)
+    return Result(
+        submission=submission,
+        pack=pack,
+        findings=findings,
+        judgements=grading.judge(pack, findings),
+        areas_for_improvement=areas,
+        further_shortfalls=further,
+    )
+
+
+def missing_metrics(pack: Pack, submission: Submission) -> list[Problem]:
+    """A problem for each metric that some rule reads and the submission lacks (for --strict)."""
+    needed: dict[str, str] = {}
+    for rule in pack.rules:
+        for name in [rule.metric] + sorted(_metric_names(rule, pack)):
+            needed.setdefault(name, rule.id)
+    return [
+        Problem(Location(submission.path), f"{metric_id} is missing (read by rule {rule_id})")
+        for metric_id, rule_id in needed.items()
+        if metric_id not in submission.values
+    ]
+
+
+def _metric_names(rule: Rule, pack: Pack) -> set[str]:
+    return {name for name in _condition_names(rule) if name in pack.metrics}
+
+
+def _condition_names(rule: Rule) -> set[str]:
+    conditions = [band.condition for band in rule.bands]
+    if rule.applies_when:
+        conditions.append(rule.applies_when)
+    return {name for condition in conditions for name in condition.names}
+
+
+def grade_finding(rule: Rule, pack: Pack, submission: Submission, shared: dict[str, Any]) -> Finding:
+    """One rule's finding: graded by the first band that holds, or why it could not be."""
+    metric = pack.metrics[rule.metric]
+    submitted = submission.values.get(rule.metric)
+    benchmarks = dict(metric.defaults)
+    own: dict[str, Any] = {}
+    if submitted is not None:
+        benchmarks.update(submitted.benchmarks)
+        own["value"] = submitted.value
+        if submitted.numerator is not None:
+            own["numerator"], own["denominator"] = submitted.numerator, submitted.denominator
+        trend = _trend(metric, submitted)
+        if trend is not None:
+            own["trend"] = trend
+    own.update(benchmarks)
+    names = ChainMap(own, shared)
+    shown = {
+        name: _number_text(pack.metrics.get(name, metric), names[name]) if name != "trend" else str(names[name])
+        for name in _condition_names(rule) if name in names
+    }
+    value = submitted.value if submitted else None
+    described = _described_value(metric, submitted, benchmarks, pack)
+
+    def finding(status: Status, evidence: str, grade: str | None = None) -> Finding:
+        return Finding(rule, status, evidence, pack.scale[grade] if grade else None, value, benchmarks)
+
+    try:
+        if rule.applies_when and not expressions.evaluate(rule.applies_when, names):
+            because = expressions.describe(rule.applies_when, names, shown)
+            return finding(Status.NOT_APPLICABLE, f"not applicable, since {because} does not hold")
+        for band in rule.bands:
+            if expressions.evaluate(band.condition, names):
+                label = pack.scale[band.grade].label
+                return finding(Status.GRADED, f"{described}: {label}{_since(band.condition, metric, names, shown)}",
+                               band.grade)
+    except expressions.Unavailable as missing:
+        return finding(Status.NOT_EVIDENCED, f"not evidenced: {_missing_reason(missing.reason, metric, pack)}")
+    assert rule.otherwise is not None
+    label = pack.scale[rule.otherwise].label
+    because = _since(rule.bands[-1].condition, metric, names, shown, " does not hold")
+    return finding(Status.GRADED, f"{described}: {label}{because}", rule.otherwise)
+
+
+def _since(condition: Condition, metric: Metric, names: Any, shown: dict[str, str], tail: str = "") -> str:
+    if metric.is_boolean and condition.names <= {"value"}:
+        return ""  # "Independent LSCB chair: yes: Good" needs no 'since yes'
+    return ", since " + expressions.describe(condition, names, shown) + tail
+
+
+def _trend(metric: Metric, submitted: MetricValue) -> int | None:
+    """How many consecutive periods, up to now, the figure moved in its good direction."""
+    if metric.polarity not in (Polarity.HIGHER_BETTER, Polarity.LOWER_BETTER) or metric.is_boolean:
+        return None
+    series = [submitted.history[period] for period in sorted(submitted.history)]
+    if not series and "previous" in submitted.benchmarks:
+        series = [submitted.benchmarks["previous"]]
+    if not series:
+        return None
+    series.append(submitted.value)
+    sign = 1 if metric.polarity is Polarity.HIGHER_BETTER else -1
+    count = 0
+    for earlier, later in zip(reversed(series[:-1]), reversed(series)):
+        if (later - earlier) * sign <= 0:
+            break
+        count += 1
+    return count
+
+
+def _missing_reason(name: str, metric: Metric, pack: Pack) -> str:
+    if name == "value":
+        return f"no figure for {metric.id}"
+    if name in BENCHMARK_WORDS:
+        return f"no {name} benchmark for {metric.id}"
+    if name == "trend":
+        return f"no previous or history figures for {metric.id}, so no trend"
+    if name in ("numerator", "denominator"):
+        return f"{metric.id} was given as a value, not as numerator and denominator"
+    if name in pack.metrics:
+        return f"no figure for {name}"
+    return name
+
+
+def _described_value(metric: Metric, submitted: MetricValue | None, benchmarks: dict[str, float],
+                     pack: Pack) -> str:
+    if submitted is None:
+        return metric.title
+    text = f"{metric.title}: {_with_unit(metric, submitted.value)}"
+    notes = []
+    if submitted.denominator is not None:
+        notes.append(f"{submitted.numerator} of {submitted.denominator}")
+        if submitted.denominator < pack.small_cohort:
+            notes.append(f"small cohort of {submitted.denominator}: treat with care")
+    if submitted.estimated:
+        notes.append("estimated")
+    notes += [f"{BENCHMARK_WORDS[name]} {_with_unit(metric, figure)}"
+              for name, figure in benchmarks.items()]
+    return text + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _number_text(metric: Metric, figure: Any) -> str:
+    if isinstance(figure, bool):
+        return "yes" if figure else "no"
+    if metric.unit in (Unit.PERCENT, Unit.RATE):
+        return f"{figure:.1f}"
+    if metric.unit is Unit.COUNT:
+        return str(int(figure))
+    return f"{figure:g}"
+
+
+def _with_unit(metric: Metric, figure: Any) -> str:
+    text = _number_text(metric, figure)
+    if metric.unit is Unit.PERCENT:
+        return text + "%"
+    if metric.unit is Unit.DAYS:
+        return text + (" day" if figure == 1 else " days")
+    return text
+
+
+def improvements(pack: Pack, findings: tuple[Finding, ...]) -> tuple[tuple[Improvement, ...],
+                                                                         tuple[Improvement, ...]]:
+    """Areas for improvement (rules with a timescale) and further shortfalls (without one)."""
+    threshold = pack.scale[pack.recommend_below].score
+    short = [finding for finding in findings
+             if finding.grade is not None and finding.grade.score > threshold and finding.rule.recommendation]
+    areas = [Improvement(f.rule, pack.judgement(f.rule.judgement), f.rule.timescale)
+             for f in short if f.rule.timescale]
+    areas.sort(key=lambda area: TIMESCALES.index(area.timescale or ""))
+    further = tuple(Improvement(f.rule, pack.judgement(f.rule.judgement), None)
+                    for f in short if not f.rule.timescale)
+    return tuple(areas), further
+
+
+def strict_check(pack: Pack, submission: Submission) -> None:
+    """Raise InputError if the submission lacks a metric that a rule reads."""
+    problems = missing_metrics(pack, submission)
+    if problems:
+        raise InputError(problems)

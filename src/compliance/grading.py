@@ -1,0 +1,88 @@
+"""Aggregate findings into the judgement tree, as DESIGN.md's "How grades are reached".
+
+Each judgement takes its graded inputs (the rules that name it and the judgements it
+lists), applies its method to their scores, then its limits: no better than any
+judgement in ``limited_by``, nor than any graded ``limiting`` rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from .model import Finding, Grade, Judgement, JudgementResult, Pack, Status
+
+
+def best_fit(scores: Sequence[int]) -> int:
+    """The median score; with an even count, the worse of the two middle scores."""
+    ordered = sorted(scores)
+    return ordered[len(ordered) // 2]
+
+
+def worst(scores: Sequence[int]) -> int:
+    return max(scores)
+
+
+#: Aggregation methods by the name a pack uses, with how the basis describes them.
+METHODS: dict[str, tuple[Callable[[Sequence[int]], int], str]] = {
+    "best_fit": (best_fit, "best fit (median, ties to the worse grade)"),
+    "worst": (worst, "worst"),
+}
+
+
+def judge(pack: Pack, findings: Sequence[Finding]) -> tuple[JudgementResult, ...]:
+    """A result for every judgement of the pack, in the pack's order."""
+    by_judgement: dict[str, list[Finding]] = {j.id: [] for j in pack.judgements}
+    for finding in findings:
+        by_judgement[finding.rule.judgement].append(finding)
+    results: dict[str, JudgementResult] = {}
+
+    def result(judgement_id: str) -> JudgementResult:
+        # The pack loader refused cycles, so this recursion ends.
+        if judgement_id not in results:
+            judgement = pack.judgement(judgement_id)
+            inputs = [result(other) for other in judgement.inputs]
+            limits = [result(other) for other in judgement.limited_by]
+            results[judgement_id] = _aggregate(pack, judgement, by_judgement[judgement_id], inputs, limits)
+        return results[judgement_id]
+
+    return tuple(result(judgement.id) for judgement in pack.judgements)
+
+
+def _aggregate(pack: Pack, judgement: Judgement, findings: list[Finding],
+               inputs: list[JudgementResult], limits: list[JudgementResult]) -> JudgementResult:
+    graded_rules = [f for f in findings if f.status is Status.GRADED and f.grade]
+    graded_inputs = [r for r in inputs if r.grade]
+    counts = _counts(len(graded_rules), len(findings), len(graded_inputs), len(inputs))
+    if findings and len(graded_rules) < judgement.min_evidence * len(findings):
+        return JudgementResult(judgement, None, f"not judged: {counts}, fewer than the "
+                                                f"{judgement.min_evidence:.0%} of rules this judgement needs")
+    scores = [f.grade.score for f in graded_rules if f.grade] + [r.grade.score for r in graded_inputs if r.grade]
+    if not scores:
+        return JudgementResult(judgement, None, f"not judged: nothing graded ({counts})")
+    method, method_words = METHODS[judgement.method]
+    method_grade = pack.scale.by_score(method(scores))
+    grade = method_grade
+    lowered_by: list[tuple[str, Grade]] = []
+    for limit in limits:
+        if limit.grade and limit.grade.score > grade.score:
+            lowered_by.append((limit.judgement.title, limit.grade))
+    for finding in graded_rules:
+        if finding.rule.limiting and finding.grade and finding.grade.score > grade.score:
+            lowered_by.append((f"limiting rule {finding.rule.id}", finding.grade))
+    if lowered_by:
+        grade = pack.scale.by_score(max(limit_grade.score for _, limit_grade in lowered_by))
+    inputs_word = "input" if len(scores) == 1 else "inputs"
+    basis = f"{method_words} of {len(scores)} graded {inputs_word} ({counts}): {method_grade.label}"
+    if lowered_by:
+        basis += f"; limited to {grade.label} by " + ", ".join(
+            f"{name} ({limit_grade.label})" for name, limit_grade in lowered_by)
+    return JudgementResult(judgement, grade, basis, method_grade, tuple(name for name, _ in lowered_by))
+
+
+def _counts(rules_graded: int, rules: int, judgements_graded: int, judgements: int) -> str:
+    parts = []
+    if rules:
+        parts.append(f"{rules_graded} of {rules} rules graded")
+    if judgements:
+        parts.append(f"{judgements_graded} of {judgements} judgements judged")
+    return ", ".join(parts) or "no inputs"

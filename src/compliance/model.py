@@ -1,0 +1,268 @@
+"""The nouns of comply: packs, submitted metrics, findings and judgements.
+
+Plain frozen dataclasses and enums. This module imports nothing of ours, so every
+other module can depend on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+#: Timescales of areas for improvement, in the order a report lists them.
+TIMESCALES: tuple[str, ...] = ("immediately", "within three months", "within six months")
+
+#: The names a benchmark may have, in the order they are shown.
+BENCHMARKS: tuple[str, ...] = ("national", "region", "neighbours", "previous", "target")
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where something is: a file and, when known, a 1-based line and column."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column}"
+        return self.path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input, and where it is."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class InputError(Exception):
+    """An input could not be used; carries every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Status(str, Enum):
+    GRADED = "graded"
+    NOT_EVIDENCED = "not_evidenced"
+    NOT_APPLICABLE = "not_applicable"
+    WAIVED = "waived"
+
+
+class Unit(str, Enum):
+    PERCENT = "percent"
+    COUNT = "count"
+    RATE = "rate"
+    DAYS = "days"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+
+
+class Polarity(str, Enum):
+    HIGHER_BETTER = "higher_better"
+    LOWER_BETTER = "lower_better"
+    BAND = "band"
+    CONTEXT = "context"
+
+
+@dataclass(frozen=True)
+class Grade:
+    id: str
+    label: str
+    score: int  # position on the scale, 1 = best
+
+
+@dataclass(frozen=True)
+class Scale:
+    grades: tuple[Grade, ...]
+
+    def __getitem__(self, grade_id: str) -> Grade:
+        for grade in self.grades:
+            if grade.id == grade_id:
+                return grade
+        raise KeyError(grade_id)
+
+    def __contains__(self, grade_id: object) -> bool:
+        return any(grade.id == grade_id for grade in self.grades)
+
+    def by_score(self, score: int) -> Grade:
+        return self.grades[score - 1]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(grade.id for grade in self.grades)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The document a pack encodes; citations are its paragraph numbers."""
+
+    id: str
+    title: str
+    publisher: str
+    published: str
+    paragraphs: int
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    title: str
+    unit: Unit
+    polarity: Polarity
+    definition: str
+    minimum: float | None = None
+    maximum: float | None = None
+    code: str | None = None
+    defaults: dict[str, float] = field(default_factory=dict)
+    defaults_source: str | None = None
+    location: Location | None = None
+
+    @property
+    def is_boolean(self) -> bool:
+        return self.unit is Unit.BOOLEAN
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed condition: its text, its checked syntax tree, the names it reads."""
+
+    text: str
+    tree: Any
+    names: frozenset[str]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Band:
+    grade: str
+    condition: Condition
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    judgement: str
+    metric: str
+    bands: tuple[Band, ...]
+    otherwise: str | None
+    cites: tuple[str, ...]
+    location: Location
+    recommendation: str | None = None
+    timescale: str | None = None
+    limiting: bool = False
+    applies_when: Condition | None = None
+    rationale: str | None = None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    id: str
+    section: str
+    title: str
+    method: str
+    location: Location
+    inputs: tuple[str, ...] = ()
+    limited_by: tuple[str, ...] = ()
+    min_evidence: float = 0.0
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    title: str
+    version: str
+    path: str
+    source: Source
+    scale: Scale
+    recommend_below: str
+    small_cohort: int
+    judgements: tuple[Judgement, ...]  # in the record of main findings' order
+    metrics: dict[str, Metric]
+    rules: tuple[Rule, ...]
+
+    def judgement(self, judgement_id: str) -> Judgement:
+        for judgement in self.judgements:
+            if judgement.id == judgement_id:
+                return judgement
+        raise KeyError(judgement_id)
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(j.section for j in self.judgements))
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """One submitted figure with the comparators that travel with it."""
+
+    metric: str
+    value: float | bool | None
+    location: Location
+    numerator: float | None = None
+    denominator: float | None = None
+    benchmarks: dict[str, float] = field(default_factory=dict)
+    history: dict[str, float] = field(default_factory=dict)
+    note: str | None = None
+    estimated: bool = False
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A metrics file: one authority's figures for one period."""
+
+    path: str
+    authority: str
+    period: str
+    values: dict[str, MetricValue]
+    code: str | None = None
+    as_of: str | None = None
+    pack: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: Rule
+    status: Status
+    evidence: str
+    grade: Grade | None = None
+    value: float | bool | None = None
+    benchmarks: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JudgementResult:
+    judgement: Judgement
+    grade: Grade | None  # None: not judged
+    basis: str  # a sentence: the method, the inputs, how many were graded, the limits applied
+    method_grade: Grade | None = None  # the grade before limits
+    limits: tuple[str, ...] = ()  # the judgements and rules that lowered the grade
+
+
+@dataclass(frozen=True)
+class Improvement:
+    """A recommendation raised by a rule that fell short."""
+
+    rule: Rule
+    judgement: Judgement
+    timescale: str | None  # None: a further shortfall, not an area for improvement
+
+
+@dataclass(frozen=True)
+class Result:
+    submission: Submission
+    pack: Pack
+    findings: tuple[Finding, ...]
+    judgements: tuple[JudgementResult, ...]
+    areas_for_improvement: tuple[Improvement, ...]
+    further_shortfalls: tuple[Improvement, ...]

@@ -1,0 +1,333 @@
+"""Find and load rule packs: pack.yaml, the metric catalogue and the rule files.
+
+Everything wrong with a pack is collected and raised together, each problem at its
+file, line and column: schema errors, references to unknown judgements, metrics or
+grades, conditions the language refuses, citations past the source's last
+paragraph, and cycles in the judgement tree.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import expressions
+from .loader import Document, read_yaml
+from .model import (
+    BENCHMARKS,
+    Band,
+    Condition,
+    Grade,
+    InputError,
+    Judgement,
+    Location,
+    Metric,
+    Pack,
+    Polarity,
+    Problem,
+    Rule,
+    Scale,
+    Source,
+    Unit,
+)
+from .schema import did_you_mean, validate
+
+DEFAULT_PACK = "ofsted-slac-2011"
+DEFAULT_SMALL_COHORT = 10
+
+#: Names a condition may read besides metric ids. ``previous`` and ``value`` take the
+#: rule's metric type; the others are numbers.
+RULE_NAMES = ("value", "numerator", "denominator", "trend", *BENCHMARKS)
+
+
+def bundled_root() -> Path:
+    """The folder of bundled packs: inside the installed package, else the checkout's rules/."""
+    here = Path(__file__).resolve().parent
+    installed = here / "rules"
+    return installed if installed.is_dir() else here.parent.parent / "rules"
+
+
+def bundled_packs() -> list[str]:
+    root = bundled_root()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "pack.yaml").is_file())
+
+
+def find_pack(reference: str | None, relative_to: Path | None = None) -> Path:
+    """A pack's folder from a path or a bundled id; None means the default pack."""
+    reference = reference or DEFAULT_PACK
+    candidates = [Path(reference)]
+    if relative_to is not None and not Path(reference).is_absolute():
+        candidates.insert(0, relative_to / reference)
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    if reference in bundled_packs():
+        return bundled_root() / reference
+    known = ", ".join(bundled_packs()) or "none"
+    raise InputError([Problem(Location(reference),
+                              f"no pack {reference!r}: not a folder, nor a bundled pack ({known})")])
+
+
+@cache
+def load_pack(folder: str) -> Pack:
+    """Load and check the pack in ``folder``; raise InputError with every problem."""
+    return _PackBuilder(Path(folder)).build()
+
+
+class _PackBuilder:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.problems: list[Problem] = []
+
+    def read(self, path: Path, schema_name: str) -> Document | None:
+        try:
+            document = read_yaml(path)
+        except InputError as error:
+            self.problems.extend(error.problems)
+            return None
+        for name in list(document.yaml11_booleans):
+            self.problems.append(Problem(document.where(name),
+                                         f"{document.yaml11_booleans[name]!r} is a YAML 1.1 boolean; "
+                                         "write true or false, or quote it if you mean text"))
+        schema_problems = validate(document, schema_name)
+        self.problems.extend(schema_problems)
+        return None if schema_problems else document
+
+    def problem(self, location: Location, message: str) -> None:
+        self.problems.append(Problem(location, message))
+
+    def build(self) -> Pack:
+        if not (self.folder / "pack.yaml").is_file():
+            raise InputError([Problem(Location(str(self.folder)), "not a pack: there is no pack.yaml")])
+        header = self.read(self.folder / "pack.yaml", "pack")
+        catalogue = self.read(self.folder / "metrics.yaml", "catalogue")
+        rule_files = sorted((self.folder / "rules").glob("*.yaml"))
+        if not rule_files:
+            self.problem(Location(str(self.folder / "rules")), "the pack has no rule files (rules/*.yaml)")
+        rule_documents = [self.read(path, "rules") for path in rule_files]
+        if header is None or catalogue is None or None in rule_documents:
+            raise InputError(self.problems)
+
+        data = header.data
+        scale = Scale(tuple(Grade(g["id"], g["label"], i + 1) for i, g in enumerate(data["scale"])))
+        self._check_unique([(g["id"], header.where(("scale", i, "id"))) for i, g in enumerate(data["scale"])],
+                           "grade")
+        source = Source(
+            id=data["source"].get("id", data["id"]),
+            title=data["source"]["title"],
+            publisher=data["source"]["publisher"],
+            published=data["source"]["published"],
+            paragraphs=data["source"]["paragraphs"],
+        )
+        recommend_below = data.get("recommend_below", scale.grades[1].id)
+        if recommend_below not in scale:
+            self.problem(header.where(("recommend_below",)), f"recommend_below: {recommend_below!r} is not "
+                                                            f"a grade of the scale ({', '.join(scale.ids)})")
+        judgements = self._judgements(header)
+        metrics = self._metrics(catalogue)
+        rules = [rule for document in rule_documents if document
+                 for rule in self._rules(document, judgements, metrics, scale, source)]
+        self._check_unique([(rule.id, rule.location) for rule in rules], "rule")
+        self._check_cycles(judgements)
+        if self.problems:
+            raise InputError(self.problems)
+        return Pack(
+            id=data["id"],
+            title=data["title"],
+            version=data["version"],
+            path=str(self.folder),
+            source=source,
+            scale=scale,
+            recommend_below=recommend_below,
+            small_cohort=data.get("small_cohort", DEFAULT_SMALL_COHORT),
+            judgements=tuple(judgements.values()),
+            metrics=metrics,
+            rules=tuple(rules),
+        )
+
+    def _check_unique(self, items: list[tuple[str, Location]], what: str) -> None:
+        seen: dict[str, Location] = {}
+        for item_id, location in items:
+            if item_id in seen:
+                self.problem(location, f"duplicate {what} id {item_id!r} (first at {seen[item_id]})")
+            else:
+                seen[item_id] = location
+
+    def _judgements(self, header: Document) -> dict[str, Judgement]:
+        default_share = header.data.get("min_evidence", 0.0)
+        judgements: dict[str, Judgement] = {}
+        for s, section in enumerate(header.data["sections"]):
+            for j, item in enumerate(section["judgements"]):
+                path = ("sections", s, "judgements", j)
+                location = header.where(path + ("id",))
+                if item["id"] in judgements:
+                    self.problem(location, f"duplicate judgement id {item['id']!r}")
+                    continue
+                judgements[item["id"]] = Judgement(
+                    id=item["id"],
+                    section=section["title"],
+                    title=item["title"],
+                    method=item.get("method", "best_fit"),
+                    location=location,
+                    inputs=tuple(item.get("inputs", ())),
+                    limited_by=tuple(item.get("limited_by", ())),
+                    min_evidence=item.get("min_evidence", default_share),
+                    description=item.get("description"),
+                )
+        for s, section in enumerate(header.data["sections"]):
+            for j, item in enumerate(section["judgements"]):
+                for key in ("inputs", "limited_by"):
+                    for k, other in enumerate(item.get(key, ())):
+                        if other not in judgements:
+                            self.problem(header.where(("sections", s, "judgements", j, key, k)),
+                                         f"{key}: unknown judgement {other!r}"
+                                         + did_you_mean(other, judgements))
+        return judgements
+
+    def _check_cycles(self, judgements: dict[str, Judgement]) -> None:
+        """Report each cycle of inputs and limits among the judgements."""
+        state: dict[str, str] = {}
+
+        def visit(judgement_id: str, trail: list[str]) -> None:
+            if state.get(judgement_id) == "done" or judgement_id not in judgements:
+                return
+            if state.get(judgement_id) == "visiting":
+                cycle = trail[trail.index(judgement_id):] + [judgement_id]
+                self.problem(judgements[judgement_id].location,
+                             "judgements form a cycle: " + " -> ".join(cycle))
+                return
+            state[judgement_id] = "visiting"
+            judgement = judgements[judgement_id]
+            for other in judgement.inputs + judgement.limited_by:
+                visit(other, trail + [judgement_id])
+            state[judgement_id] = "done"
+
+        for judgement_id in judgements:
+            visit(judgement_id, [])
+
+    def _metrics(self, catalogue: Document) -> dict[str, Metric]:
+        metrics: dict[str, Metric] = {}
+        for metric_id, item in catalogue.data["metrics"].items():
+            location = catalogue.where_key(("metrics", metric_id))
+            if metric_id in RULE_NAMES or metric_id in expressions.CONSTANTS or metric_id in expressions.FUNCTIONS:
+                self.problem(location, f"{metric_id!r} is a reserved name in conditions; choose another id")
+            unit = Unit(item["unit"])
+            minimum, maximum = item.get("minimum"), item.get("maximum")
+            if minimum is not None and maximum is not None and minimum > maximum:
+                self.problem(location, f"{metric_id}: minimum {minimum} is above maximum {maximum}")
+            if unit is Unit.BOOLEAN and item["polarity"] not in ("higher_better", "lower_better", "context"):
+                self.problem(location, f"{metric_id}: a yes/no metric cannot have polarity 'band'")
+            metrics[metric_id] = Metric(
+                id=metric_id,
+                title=item["title"],
+                unit=unit,
+                polarity=Polarity(item["polarity"]),
+                definition=" ".join(item["definition"].split()),
+                minimum=minimum,
+                maximum=maximum,
+                code=item.get("code"),
+                defaults=dict(item.get("benchmarks", {})),
+                defaults_source=item.get("benchmarks_source"),
+                location=location,
+            )
+        return metrics
+
+    def _rules(self, document: Document, judgements: dict[str, Judgement], metrics: dict[str, Metric],
+               scale: Scale, source: Source) -> list[Rule]:
+        rules = []
+        for index, item in enumerate(document.data["rules"]):
+            path = ("rules", index)
+            problems_before = len(self.problems)
+            if item["judgement"] not in judgements:
+                self.problem(document.where(path + ("judgement",)), f"{item['id']}: unknown judgement "
+                             f"{item['judgement']!r}" + did_you_mean(item["judgement"], judgements))
+            metric = metrics.get(item["metric"])
+            if metric is None:
+                self.problem(document.where(path + ("metric",)), f"{item['id']}: unknown metric "
+                             f"{item['metric']!r}" + did_you_mean(item["metric"], metrics))
+                continue
+            types = _condition_types(metric, metrics)
+            bands = []
+            for grade_id, text in item["bands"].items():
+                if grade_id not in scale:
+                    self.problem(document.where_key(path + ("bands", grade_id)),
+                                 f"{item['id']}: {grade_id!r} is not a grade of the scale ({', '.join(scale.ids)})")
+                condition = self._condition(text, types, document, path + ("bands", grade_id), item["id"])
+                if condition is not None:
+                    bands.append(Band(grade_id, condition))
+            if item["otherwise"] not in scale:
+                self.problem(document.where(path + ("otherwise",)),
+                             f"{item['id']}: otherwise {item['otherwise']!r} is not a grade of the scale "
+                             f"({', '.join(scale.ids)})")
+            applies_when = None
+            if "applies_when" in item:
+                applies_when = self._condition(item["applies_when"], types, document,
+                                               path + ("applies_when",), item["id"])
+            if "timescale" in item and "recommendation" not in item:
+                self.problem(document.where(path + ("timescale",)),
+                             f"{item['id']}: a timescale needs a recommendation")
+            cites = self._cites(item["cites"], document, path + ("cites",), item["id"], source)
+            if len(self.problems) > problems_before:
+                continue
+            rules.append(Rule(
+                id=item["id"],
+                title=item["title"],
+                judgement=item["judgement"],
+                metric=item["metric"],
+                bands=tuple(bands),
+                otherwise=item["otherwise"],
+                cites=cites,
+                location=document.where(path),
+                recommendation=_one_line(item.get("recommendation")),
+                timescale=item.get("timescale"),
+                limiting=item.get("limiting", False),
+                applies_when=applies_when,
+                rationale=_one_line(item.get("rationale")),
+            ))
+        return rules
+
+    def _condition(self, text: Any, types: dict[str, str], document: Document, path: tuple[Any, ...],
+                   rule_id: str) -> Condition | None:
+        location = document.where(path)
+        try:
+            return expressions.parse(text, types, location)
+        except expressions.ConditionError as error:
+            self.problem(location, f"{rule_id}: {error}")
+            return None
+
+    def _cites(self, cites: list[Any], document: Document, path: tuple[Any, ...], rule_id: str,
+               source: Source) -> tuple[str, ...]:
+        result = []
+        for index, cite in enumerate(cites):
+            text = str(cite)
+            prefix, _, number = text.rpartition(":")
+            if prefix and prefix != source.id:
+                self.problem(document.where(path + (index,)),
+                             f"{rule_id}: cites unknown source {prefix!r} (the pack's source is {source.id!r})")
+            elif not 1 <= int(number) <= source.paragraphs:
+                self.problem(document.where(path + (index,)),
+                             f"{rule_id}: cites paragraph {number}, but the source has paragraphs "
+                             f"1-{source.paragraphs}")
+            result.append(text)
+        return tuple(result)
+
+
+def _condition_types(metric: Metric, metrics: dict[str, Metric]) -> dict[str, str]:
+    def kind(m: Metric) -> str:
+        return expressions.BOOLEAN if m.is_boolean else expressions.NUMBER
+
+    types = {other.id: kind(other) for other in metrics.values()}
+    types.update({name: expressions.NUMBER for name in RULE_NAMES})
+    types["value"] = types["previous"] = kind(metric)
+    if metric.unit is not Unit.PERCENT:
+        del types["numerator"], types["denominator"]
+    if metric.is_boolean or metric.polarity in (Polarity.BAND, Polarity.CONTEXT):
+        del types["trend"]
+    return types
+
+
+def _one_line(text: str | None) -> str | None:
+    return " ".join(text.split()) if text else text

@@ -1,0 +1,102 @@
+"""The result document: the canonical, JSON-ready form of an evaluated result.
+
+Every formatter reads this, so a saved JSON result can be rendered again exactly.
+Keys are documented in the README ("JSON output").
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from .. import __version__
+from ..model import Finding, Grade, Improvement, Result
+
+SCHEMA_VERSION = 1
+
+
+def document(result: Result, *, fail_on: str, at: datetime.datetime | None = None) -> dict[str, Any]:
+    pack, submission = result.pack, result.submission
+    at = at or datetime.datetime.now(datetime.timezone.utc)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "authority": submission.authority,
+        "code": submission.code,
+        "period": submission.period,
+        "as_of": submission.as_of,
+        "metrics_file": submission.path,
+        "pack": {
+            "id": pack.id,
+            "version": pack.version,
+            "title": pack.title,
+            "extends": None,
+            "source": {
+                "title": pack.source.title,
+                "publisher": pack.source.publisher,
+                "published": pack.source.published,
+            },
+        },
+        "run": {
+            "at": at.replace(microsecond=0).isoformat(),
+            "comply_version": __version__,
+            "fail_on": fail_on,
+            "partial": False,
+        },
+        "scale": [{"id": g.id, "label": g.label, "score": g.score} for g in pack.scale.grades],
+        "judgements": [
+            {
+                "id": r.judgement.id,
+                "section": r.judgement.section,
+                "title": r.judgement.title,
+                **_grade(r.grade),
+                "basis": r.basis,
+            }
+            for r in result.judgements
+        ],
+        "findings": [_finding(result, f) for f in result.findings],
+        "areas_for_improvement": [_improvement(a) for a in result.areas_for_improvement],
+        "further_shortfalls": [_improvement(a) for a in result.further_shortfalls],
+    }
+
+
+def _grade(grade: Grade | None) -> dict[str, Any]:
+    if grade is None:
+        return {"grade": None, "label": None, "score": None}
+    return {"grade": grade.id, "label": grade.label, "score": grade.score}
+
+
+def _finding(result: Result, finding: Finding) -> dict[str, Any]:
+    rule = finding.rule
+    metric = result.pack.metrics[rule.metric]
+    submitted = result.submission.values.get(rule.metric)
+    return {
+        "rule": rule.id,
+        "title": rule.title,
+        "judgement": rule.judgement,
+        "metric": rule.metric,
+        "unit": metric.unit.value,
+        "status": finding.status.value,
+        **_grade(finding.grade),
+        "value": finding.value,
+        "numerator": submitted.numerator if submitted else None,
+        "denominator": submitted.denominator if submitted else None,
+        "estimated": submitted.estimated if submitted else False,
+        "benchmarks": finding.benchmarks,
+        "evidence": finding.evidence,
+        "cites": list(rule.cites),
+        "timescale": rule.timescale,
+        "limiting": rule.limiting,
+    }
+
+
+def _improvement(improvement: Improvement) -> dict[str, Any]:
+    item = {
+        "timescale": improvement.timescale,
+        "rule": improvement.rule.id,
+        "judgement": improvement.judgement.id,
+        "text": improvement.rule.recommendation,
+        "cites": list(improvement.rule.cites),
+    }
+    if improvement.timescale is None:
+        del item["timescale"]
+    return item

@@ -1,0 +1,89 @@
+"""One check run: metrics files in, results and problems out. Never prints or exits."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .engine import evaluate, strict_check
+from .model import InputError, Location, Pack, Problem, Result
+from .packs import find_pack, load_pack
+from .submissions import build_submission, read_metrics
+
+#: Files in a folder argument that are not metrics files.
+NOT_METRICS = {"comply.yaml"}
+
+
+@dataclass
+class CheckRun:
+    results: list[Result] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    several: bool = False  # several files, or a folder: JSON gives an array
+
+
+def metrics_paths(arguments: list[str]) -> tuple[list[Path], list[Problem], bool]:
+    """The files named, a folder meaning its *.yaml and *.yml files sorted by name."""
+    paths: list[Path] = []
+    problems: list[Problem] = []
+    several = len(arguments) > 1
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            several = True
+            found = sorted(p for p in path.iterdir()
+                           if p.suffix in (".yaml", ".yml") and p.name not in NOT_METRICS and p.is_file())
+            if not found:
+                problems.append(Problem(Location(argument), "the folder has no .yaml or .yml files"))
+            paths += found
+        elif path.exists():
+            paths.append(path)
+        else:
+            problems.append(Problem(Location(argument), "no such file or folder"))
+    return paths, problems, several
+
+
+def pack_for(reference: str | None, relative_to: Path | None = None) -> Pack:
+    return load_pack(str(find_pack(reference, relative_to).resolve()))
+
+
+def check(arguments: list[str], *, pack: str | None = None, strict: bool = False) -> CheckRun:
+    """Check every metrics file; a file that cannot be checked is a problem, the rest go on."""
+    paths, problems, several = metrics_paths(arguments)
+    run = CheckRun(problems=problems, several=several)
+    failed_packs: set[str] = set()
+    for path in paths:
+        try:
+            document = read_metrics(path)
+            reference = pack or document.data.get("pack")
+            if reference in failed_packs:
+                continue
+            try:
+                chosen = pack_for(reference, None if pack else path.parent)
+            except InputError:
+                failed_packs.add(reference)
+                raise
+            submission = build_submission(document, chosen)
+            if strict:
+                strict_check(chosen, submission)
+        except InputError as error:
+            run.problems += error.problems
+            continue
+        run.results.append(evaluate(chosen, submission))
+    return run
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new, never half."""
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,200 @@
+"""Read a metrics file and check every value against the pack's catalogue."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from .loader import Document, PathKey, read_yaml
+from .model import InputError, Metric, MetricValue, Pack, Problem, Submission, Unit
+from .schema import did_you_mean, validate
+
+_UNIT_WORDS = {
+    Unit.PERCENT: "a percentage",
+    Unit.COUNT: "a count",
+    Unit.RATE: "a rate",
+    Unit.DAYS: "a number of days",
+    Unit.NUMBER: "a number",
+}
+_NUMBER_FIELDS = ("national", "region", "neighbours", "target")
+
+
+def read_metrics(path: str | Path) -> Document:
+    """Read a metrics file and check its shape against the metrics schema."""
+    document = read_yaml(path)
+    problems = [
+        Problem(document.where(where), f"{text!r} is a YAML 1.1 boolean; write true or false, "
+                                       "or quote it if you mean text")
+        for where, text in document.yaml11_booleans.items()
+        if not _may_be_yes_no(where)
+    ]
+    problems += validate(document, "metrics")
+    if problems:
+        raise InputError(problems)
+    return document
+
+
+def _may_be_yes_no(where: PathKey) -> bool:
+    """Whether a yes/no answer can stand here (the catalogue says if it must)."""
+    return (len(where) == 2 and where[0] == "metrics") or (
+        len(where) >= 3 and where[0] == "metrics" and where[2] in ("value", "previous", "history"))
+
+
+def build_submission(document: Document, pack: Pack) -> Submission:
+    """Check a schema-valid metrics document against ``pack``; raise InputError on any problem."""
+    checker = _Checker(document, pack)
+    values = {}
+    for metric_id, raw in document.data["metrics"].items():
+        value = checker.metric_value(metric_id, raw)
+        if value is not None:
+            values[metric_id] = value
+    checker.check_header()
+    if checker.problems:
+        raise InputError(checker.problems)
+    data = document.data
+    return Submission(
+        path=document.path,
+        authority=data["authority"],
+        period=data["period"],
+        values=values,
+        code=data.get("code"),
+        as_of=data.get("as_of"),
+        pack=data.get("pack"),
+    )
+
+
+class _Checker:
+    def __init__(self, document: Document, pack: Pack) -> None:
+        self.document = document
+        self.pack = pack
+        self.problems: list[Problem] = []
+
+    def problem(self, path: PathKey, message: str) -> None:
+        self.problems.append(Problem(self.document.where(path), message))
+
+    def check_header(self) -> None:
+        data = self.document.data
+        start, _, end = data["period"][:7].partition("-")
+        if (int(start) + 1) % 100 != int(end):
+            self.problem(("period",), f"{data['period']!r} is not a financial year: after {start} "
+                                      f"comes {(int(start) + 1) % 100:02d}")
+        if "as_of" in data:
+            try:
+                datetime.date.fromisoformat(data["as_of"])
+            except ValueError:
+                self.problem(("as_of",), f"{data['as_of']!r} is not a real date")
+
+    def metric_value(self, metric_id: str, raw: Any) -> MetricValue | None:
+        path: PathKey = ("metrics", metric_id)
+        metric = self.pack.metrics.get(metric_id)
+        if metric is None:
+            self.problems.append(Problem(self.document.where_key(path),
+                                         f"unknown metric {metric_id!r} for pack {self.pack.id}"
+                                         + did_you_mean(metric_id, self.pack.metrics)))
+            return None
+        long_form = raw if isinstance(raw, dict) else {"value": raw}
+        before = len(self.problems)
+        value = self._value(metric, long_form, path)
+        benchmarks: dict[str, float] = {}
+        for name in _NUMBER_FIELDS:
+            if name in long_form:
+                benchmarks[name] = self._number(metric, long_form[name], path + (name,), name)
+        if "previous" in long_form:
+            benchmarks["previous"] = self._typed(metric, long_form["previous"], path + ("previous",), "previous")
+        history = {
+            period: self._typed(metric, figure, path + ("history", period), f"history {period}")
+            for period, figure in long_form.get("history", {}).items()
+        }
+        if long_form.get("estimated") and not long_form.get("note"):
+            self.problem(path + ("estimated",), f"{metric_id}: an estimated figure needs a note saying "
+                                                "how it was estimated")
+        if len(self.problems) > before or value is None:
+            return None
+        figure, numerator, denominator = value
+        return MetricValue(
+            metric=metric_id,
+            value=figure,
+            location=self.document.where(path),
+            numerator=numerator,
+            denominator=denominator,
+            benchmarks=benchmarks,
+            history=history,
+            note=long_form.get("note"),
+            estimated=bool(long_form.get("estimated", False)),
+        )
+
+    def _value(self, metric: Metric, form: dict[str, Any], path: PathKey
+               ) -> tuple[float | bool, float | None, float | None] | None:
+        if "numerator" in form:
+            if "value" in form:
+                self.problem(path + ("value",), f"{metric.id}: give value, or numerator and denominator, "
+                                                "not both")
+                return None
+            if metric.unit is not Unit.PERCENT:
+                self.problem(path + ("numerator",), f"{metric.id}: numerator and denominator are for "
+                                                    f"percentages; this metric is {metric.unit.value}")
+                return None
+            numerator, denominator = form["numerator"], form["denominator"]
+            for name, number in (("numerator", numerator), ("denominator", denominator)):
+                if number != int(number):
+                    self.problem(path + (name,), f"{metric.id}: {name} should be a whole number, not {number}")
+                    return None
+            if denominator == 0:
+                self.problem(path + ("denominator",), f"{metric.id}: denominator is 0")
+                return None
+            if numerator > denominator:
+                self.problem(path + ("numerator",), f"{metric.id}: numerator {numerator} is larger than "
+                                                    f"denominator {denominator}")
+                return None
+            figure = self._number(metric, 100.0 * numerator / denominator, path, "value")
+            return figure, int(numerator), int(denominator)
+        if "value" not in form:
+            self.problem(path, f"{metric.id}: give value, or numerator and denominator")
+            return None
+        if form["value"] is None:
+            return None  # deliberately left blank: not supplied
+        where = path if path + ("value",) not in self.document.marks else path + ("value",)
+        return self._typed(metric, form["value"], where, "value"), None, None
+
+    def _typed(self, metric: Metric, raw: Any, path: PathKey, what: str) -> Any:
+        if metric.is_boolean:
+            if not isinstance(raw, bool):
+                self.problem(path, f"{metric.id}: {what} should be true or false (yes/no), not {raw!r}")
+            return raw
+        return self._number(metric, raw, path, what)
+
+    def _number(self, metric: Metric, raw: Any, path: PathKey, what: str) -> Any:
+        word = _UNIT_WORDS.get(metric.unit, "a number")
+        if metric.is_boolean:
+            self.problem(path, f"{metric.id}: {what} cannot be given for a yes/no metric")
+            return raw
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            self.problem(path, f"{metric.id}: {what} should be {word}, not {raw!r}")
+            return raw
+        if metric.unit is Unit.COUNT and raw != int(raw):
+            self.problem(path, f"{metric.id}: {what} should be a whole number (a count), not {raw}")
+            return raw
+        low, high = _range(metric)
+        if low is not None and raw < low or high is not None and raw > high:
+            span = f"{_show(low)}-{_show(high)}" if high is not None else f"at least {_show(low)}"
+            self.problem(path, f"{metric.id}: {what} {_show(raw)} is out of range for {word} ({span})")
+        return int(raw) if metric.unit is Unit.COUNT else raw
+
+
+def _range(metric: Metric) -> tuple[float | None, float | None]:
+    low: float | None = 0.0
+    high: float | None = 100.0 if metric.unit is Unit.PERCENT else None
+    if metric.unit is Unit.NUMBER:
+        low = None
+    if metric.minimum is not None:
+        low = metric.minimum if low is None else max(low, metric.minimum)
+    if metric.maximum is not None:
+        high = metric.maximum if high is None else min(high, metric.maximum)
+    return low, high
+
+
+def _show(number: float | None) -> str:
+    if number is None:
+        return ""
+    return str(int(number)) if float(number).is_integer() else str(number)
