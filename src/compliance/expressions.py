@@ -170,9 +170,11 @@ class _Checker:
         return BOOLEAN
 
     def _Call(self, node: ast.Call) -> str:
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            called = node.func.id if isinstance(node.func, ast.Name) else _describe_node(node.func)
-            raise ConditionError(f"calls to {called!r} are not allowed; the functions are "
+        if not isinstance(node.func, ast.Name):
+            self.check(node.func)  # refuses what is called: an attribute, a lambda, ...
+            raise ConditionError("only the functions " + ", ".join(FUNCTIONS) + " may be called")
+        if node.func.id not in FUNCTIONS:
+            raise ConditionError(f"calls to {node.func.id!r} are not allowed; the functions are "
                                  + ", ".join(FUNCTIONS))
         name = node.func.id
         _, least, most = FUNCTIONS[name]

@@ -67,15 +67,19 @@ def _problems(document: Document, error: Any) -> list[Problem]:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return [Problem(where, f"{field or 'the file'} is missing the required key {missing!r}")]
     if keyword == "type":
-        return [Problem(where, f"{field or 'the file'} should be {_type_words(error.validator_value)}, "
-                               f"not {_describe(error.instance)}")]
+        message = f"{field or 'the file'} should be {_type_words(error.validator_value)}, not {_describe(error.instance)}"
+        if "x-message" in error.schema:
+            message += f" ({error.schema['x-message']})"
+        elif isinstance(error.instance, str) and _is_number(error.instance) and "number" in error.validator_value:
+            message += "; remove the quotes"
+        return [Problem(where, message)]
     if keyword == "enum":
         choices = ", ".join(str(choice) for choice in error.validator_value)
         hint = did_you_mean(error.instance, [str(c) for c in error.validator_value])
         return [Problem(where, f"{field}: {error.instance!r} is not one of: {choices}{hint}")]
     if keyword == "pattern" and "x-message" in error.schema:
-        if path and path[-1] == error.instance and document.where_key(path) != where:
-            where = document.where_key(path)
+        if isinstance(error.instance, str) and path + (error.instance,) in document.key_marks:
+            where = document.where_key(path + (error.instance,))  # a key failed propertyNames
         return [Problem(where, f"{error.instance!r}: {error.schema['x-message']}")]
     if keyword == "propertyNames":
         return []  # reported by the 'pattern' error beneath it
@@ -92,6 +96,14 @@ def _problems(document: Document, error: Any) -> list[Problem]:
         return [Problem(where, f"{field} needs at least {error.validator_value} entr"
                                + ("y" if error.validator_value == 1 else "ies"))]
     return [Problem(where, f"{field}: {error.message}" if field else error.message)]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _field_name(path: tuple[Any, ...]) -> str:

@@ -33,7 +33,7 @@ def render(pack: Pack, today: datetime.date | None = None) -> str:
         "# and a percentage as {numerator: 11, denominator: 13}. Mark estimates with",
         "# estimated: true and say in note how the figure was estimated.",
         "authority: Name of the authority",
-        "code: null  # the authority's DfE or ONS code, e.g. E06000021",
+        "# code: E06000021  # the authority's DfE or ONS code",
         f"period: {start}-{(start + 1) % 100:02d}  # financial year ending 31 March, e.g. 2010-11 or 2010-11 Q3",
         f"pack: {pack.id}",
         "metrics:",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-import tabulate as tabulate_module
 from tabulate import tabulate
 
 from ..model import TIMESCALES
@@ -33,14 +32,9 @@ def _one(doc: dict[str, Any]) -> str:
 
 
 def _record_table(doc: dict[str, Any]) -> str:
-    # Judgements are indented under their section; tabulate strips cell whitespace
-    # unless told not to, and the switch is module-wide, so set it only around this call.
-    preserve = tabulate_module.PRESERVE_WHITESPACE
-    tabulate_module.PRESERVE_WHITESPACE = True
-    try:
-        return tabulate(_record_rows(doc), headers=["Judgement", "Grade"], tablefmt="simple")
-    finally:
-        tabulate_module.PRESERVE_WHITESPACE = preserve
+    # Judgements are indented under their section, so keep the cells' leading spaces.
+    return tabulate(_record_rows(doc), headers=["Judgement", "Grade"], tablefmt="simple",
+                    preserve_whitespace=True)
 
 
 def _record_rows(doc: dict[str, Any]) -> list[list[str]]:
