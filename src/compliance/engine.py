@@ -169,9 +169,10 @@ def _described_value(metric: Metric, submitted: MetricValue | None, benchmarks: 
         notes.append(f"{submitted.numerator} of {submitted.denominator}")
         if submitted.denominator < pack.small_cohort:
             notes.append(f"small cohort of {submitted.denominator}: treat with care")
-    if submitted.estimated:
+    if submitted.estimated & {"value", "numerator", "denominator"}:
         notes.append("estimated")
     notes += [f"{BENCHMARK_WORDS[name]} {_with_unit(metric, figure)}"
+              + (" estimated" if name in submitted.estimated else "")
               for name, figure in benchmarks.items()]
     return text + (f" ({'; '.join(notes)})" if notes else "")
 

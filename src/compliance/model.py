@@ -214,7 +214,7 @@ class MetricValue:
     benchmarks: dict[str, float] = field(default_factory=dict)
     history: dict[str, float] = field(default_factory=dict)
     note: str | None = None
-    estimated: bool = False
+    estimated: frozenset[str] = frozenset()  # the fields that are estimates: "value", "national", ...
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,7 @@ class _Checker:
             benchmarks=benchmarks,
             history=history,
             note=long_form.get("note"),
-            estimated=bool(long_form.get("estimated", False)),
+            estimated=_estimated_fields(long_form.get("estimated", False)),
         )
 
     def _value(self, metric: Metric, form: dict[str, Any], path: PathKey
@@ -180,6 +180,12 @@ class _Checker:
             span = f"{_show(low)}-{_show(high)}" if high is not None else f"at least {_show(low)}"
             self.problem(path, f"{metric.id}: {what} {_show(raw)} is out of range for {word} ({span})")
         return int(raw) if metric.unit is Unit.COUNT else raw
+
+
+def _estimated_fields(estimated: bool | list[str]) -> frozenset[str]:
+    if estimated is True:
+        return frozenset({"value"})
+    return frozenset(estimated or ())
 
 
 def _range(metric: Metric) -> tuple[float | None, float | None]:

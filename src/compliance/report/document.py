@@ -80,7 +80,7 @@ def _finding(result: Result, finding: Finding) -> dict[str, Any]:
         "value": finding.value,
         "numerator": submitted.numerator if submitted else None,
         "denominator": submitted.denominator if submitted else None,
-        "estimated": submitted.estimated if submitted else False,
+        "estimated": sorted(submitted.estimated) if submitted else [],
         "benchmarks": finding.benchmarks,
         "evidence": finding.evidence,
         "cites": list(rule.cites),
