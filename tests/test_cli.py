@@ -181,3 +181,16 @@ def test_version():
     from compliance import __version__
 
     assert comply("--version").stdout == f"comply, version {__version__}\n"
+
+
+def test_the_readme_metrics_example_is_a_valid_metrics_file(tmp_path):
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## The metrics file"):]
+    example = section[section.index("```yaml\n") + 8:section.index("```\n", section.index("```yaml\n") + 8)]
+    path = tmp_path / "example.yaml"
+    path.write_text(example)
+    result = comply("check", path, "--format", "json")
+    assert result.exit_code in (0, 1), result.stderr
+    assert json.loads(result.stdout)["authority"] == "Stoke-on-Trent"

@@ -94,7 +94,7 @@ def grade_finding(rule: Rule, pack: Pack, submission: Submission, shared: dict[s
     own.update(benchmarks)
     names = ChainMap(own, shared)
     shown = {
-        name: _number_text(pack.metrics.get(name, metric), names[name]) if name != "trend" else str(names[name])
+        name: _number_text(pack.metrics.get(name, metric), names[name]) if name != "trend" else f"trend {names[name]}"
         for name in _condition_names(rule) if name in names
     }
     value = submitted.value if submitted else None
