@@ -147,7 +147,7 @@ def test_catalogue_defaults_match_the_published_england_figures():
         return float(text.replace(",", ""))
 
     _, oc2_england = england("OC2.csv")
-    cla, adoption, leavers = (dict(zip(*england(name)))
+    cla, adoption, leavers = (dict(zip(*england(name), strict=False))
                               for name in ("SFR21_CLA.csv", "SFR21_ADP.csv", "SFE21_19YEARS.csv"))
     published = {
         "dental_checks_pct": number(oc2_england[11]) / number(oc2_england[2]),

@@ -135,10 +135,10 @@ def _trend(metric: Metric, submitted: MetricValue) -> int | None:
         series = [submitted.benchmarks["previous"]]
     if not series:
         return None
-    series.append(submitted.value)
+    series.append(float(submitted.value or 0))
     sign = 1 if metric.polarity is Polarity.HIGHER_BETTER else -1
     count = 0
-    for earlier, later in zip(reversed(series[:-1]), reversed(series)):
+    for earlier, later in zip(reversed(series[:-1]), reversed(series[1:]), strict=True):
         if (later - earlier) * sign <= 0:
             break
         count += 1

@@ -159,10 +159,10 @@ class _Checker:
                 raise ConditionError(f"the comparison {_OPERATOR_TEXT.get(type(op), '?')!r} is not "
                                      "allowed; use == != < <= > >=")
         left = self.check(node.left)
-        for op, right_node in zip(node.ops, node.comparators):
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
             right = self.check(right_node)
             if type(op) in _ORDERING:
-                if NUMBER != left or NUMBER != right:
+                if left != NUMBER or right != NUMBER:
                     raise ConditionError("'<', '<=', '>' and '>=' compare numbers, not yes/no values")
             elif left != right:
                 raise ConditionError(f"cannot compare a {left} value with a {right} value")
@@ -222,7 +222,7 @@ def evaluate(condition: Condition, values: Mapping[str, Any]) -> bool:
 def _evaluate(node: ast.AST, values: Mapping[str, Any]) -> Any:
     if isinstance(node, ast.Compare):
         left = _evaluate(node.left, values)
-        for op, right_node in zip(node.ops, node.comparators):
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
             right = _evaluate(right_node, values)
             compare = _ORDERING.get(type(op)) or _EQUALITY[type(op)]
             if not compare(left, right):
@@ -276,9 +276,9 @@ def describe(condition: Condition, values: Mapping[str, Any], formats: Mapping[s
                 return ast.Name(id="yes" if node.value else "no")
             return node
 
-    tree = Substitute().visit(ast.Expression(body=_copy(condition.tree)))
-    return ast.unparse(tree)
+    return ast.unparse(Substitute().visit(_copy(condition.tree)))
 
 
-def _copy(node: ast.AST) -> ast.AST:
-    return ast.parse(ast.unparse(node), mode="eval").body
+def _copy(node: ast.AST) -> ast.Expression:
+    """A fresh tree, so that substituting names never touches the pack's parsed condition."""
+    return ast.parse(ast.unparse(node), mode="eval")

@@ -185,6 +185,7 @@ class _Builder:
                 return self._mapping(node, path)
             if isinstance(node, yaml.SequenceNode):
                 return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+            assert isinstance(node, yaml.ScalarNode)
             return self._scalar(node, path)
         finally:
             self.active.discard(id(node))

@@ -7,7 +7,7 @@ other module can depend on it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 #: Timescales of areas for improvement, in the order a report lists them.
@@ -50,14 +50,14 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     GRADED = "graded"
     NOT_EVIDENCED = "not_evidenced"
     NOT_APPLICABLE = "not_applicable"
     WAIVED = "waived"
 
 
-class Unit(str, Enum):
+class Unit(StrEnum):
     PERCENT = "percent"
     COUNT = "count"
     RATE = "rate"
@@ -66,7 +66,7 @@ class Unit(str, Enum):
     BOOLEAN = "boolean"
 
 
-class Polarity(str, Enum):
+class Polarity(StrEnum):
     HIGHER_BETTER = "higher_better"
     LOWER_BETTER = "lower_better"
     BAND = "band"

@@ -67,7 +67,8 @@ def _problems(document: Document, error: Any) -> list[Problem]:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return [Problem(where, f"{field or 'the file'} is missing the required key {missing!r}")]
     if keyword == "type":
-        message = f"{field or 'the file'} should be {_type_words(error.validator_value)}, not {_describe(error.instance)}"
+        expected = _type_words(error.validator_value)
+        message = f"{field or 'the file'} should be {expected}, not {_describe(error.instance)}"
         if "x-message" in error.schema:
             message += f" ({error.schema['x-message']})"
         elif isinstance(error.instance, str) and _is_number(error.instance) and "number" in error.validator_value:

@@ -17,7 +17,7 @@ SCHEMA_VERSION = 1
 
 def document(result: Result, *, fail_on: str, at: datetime.datetime | None = None) -> dict[str, Any]:
     pack, submission = result.pack, result.submission
-    at = at or datetime.datetime.now(datetime.timezone.utc)
+    at = at or datetime.datetime.now(datetime.UTC)
     return {
         "schema_version": SCHEMA_VERSION,
         "authority": submission.authority,
