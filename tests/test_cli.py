@@ -85,7 +85,7 @@ def test_a_bad_file_is_reported_and_the_others_still_checked(write):
         ("authority: X\nperiod: 2010-11\nmetrics:\n  police_attend: 1\n",
          "4:18: police_attend: value should be true or false (yes/no), not 1"),
         ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: yes\n",
-         "4:15: dental_pct: value should be a percentage, not True"),
+         "4:15: dental_pct: 'yes' reads as yes/no, but value should be a percentage"),
         ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: '84'\n",
          "4:15: metrics.dental_pct should be a number, true or false or a mapping (key: value lines), "
          "not the text '84'; remove the quotes"),

@@ -28,11 +28,28 @@ class InputFailed(click.ClickException):
             click.echo(str(problem), err=True)
 
 
+class Interrupted(click.ClickException):
+    """Ctrl-C: not everything was checked, so exit 2; files being written are left as they were."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: Any = None) -> None:
+        click.echo("comply: interrupted; no output file was changed", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted") from None
+
+
 def _fail(problems: list[Problem]) -> NoReturn:
     raise InputFailed(problems)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="comply")
 @click.option("--debug", is_flag=True, hidden=True, help="Show a traceback for internal errors.")
 @click.pass_context

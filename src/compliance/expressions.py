@@ -19,6 +19,8 @@ from .model import Condition, Location
 
 #: The longest condition we parse; a longer one is refused, not truncated.
 MAX_LENGTH = 500
+#: The largest number a condition may write; larger ones overflow float arithmetic.
+MAX_NUMBER = 1e15
 
 NUMBER, BOOLEAN = "number", "yes/no"
 
@@ -115,6 +117,8 @@ class _Checker:
         if isinstance(node.value, bool):
             return BOOLEAN
         if isinstance(node.value, (int, float)) and not isinstance(node.value, complex):
+            if not abs(node.value) <= MAX_NUMBER:  # 'not <=' also catches an overflowed inf
+                raise ConditionError(f"the number {node.value} is too large for a condition")
             return NUMBER
         raise ConditionError(f"{node.value!r} is not allowed: conditions use numbers and true/false")
 

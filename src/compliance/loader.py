@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - libyaml missing
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_VALUES = 200_000  # values after alias expansion
 MAX_DEPTH = 50
+MAX_NUMBER = 1e15  # beyond this a figure is a mistake, and huge integers overflow float arithmetic
 
 PathKey = tuple[Any, ...]
 
@@ -135,7 +136,10 @@ def _compose(text: str, name: str) -> yaml.Node | None:
         location = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
         raise InputError([Problem(location, f"invalid YAML: {message}")]) from None
     except yaml.reader.ReaderError as error:
-        raise InputError([Problem(Location(name), f"invalid YAML: {error.reason}")]) from None
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        raise InputError([Problem(Location(name, line, column), f"invalid YAML: {error.reason} "
+                                                               f"(character U+{error.character:04X})")]) from None
     except RecursionError:
         raise InputError([Problem(Location(name), "invalid YAML: nested too deeply")]) from None
     finally:
@@ -229,11 +233,9 @@ class _Builder:
                 plain = text.replace("_", "").lstrip("0") or "0"
                 self.problem(node, message.format(text=text, plain=plain))
                 return None
-        if _INT.match(text):
-            return int(text)
-        if _FLOAT.match(text):
-            number = float(text)
-            if not math.isfinite(number):
+        if _INT.match(text) or _FLOAT.match(text):
+            number = int(text) if _INT.match(text) else float(text)
+            if not math.isfinite(number) or abs(number) > MAX_NUMBER:
                 self.problem(node, f"the number {text!r} is too large")
                 return None
             return number

@@ -29,7 +29,8 @@ def read_metrics(path: str | Path) -> Document:
         for where, text in document.yaml11_booleans.items()
         if not _may_be_yes_no(where)
     ]
-    problems += validate(document, "metrics")
+    flagged = {problem.location for problem in problems}
+    problems += [p for p in validate(document, "metrics") if p.location not in flagged]
     if problems:
         raise InputError(problems)
     return document
@@ -160,7 +161,7 @@ class _Checker:
     def _typed(self, metric: Metric, raw: Any, path: PathKey, what: str) -> Any:
         if metric.is_boolean:
             if not isinstance(raw, bool):
-                self.problem(path, f"{metric.id}: {what} should be true or false (yes/no), not {raw!r}")
+                self.problem(path, f"{metric.id}: {what} should be true or false (yes/no), not {_written(raw)}")
             return raw
         return self._number(metric, raw, path, what)
 
@@ -169,8 +170,12 @@ class _Checker:
         if metric.is_boolean:
             self.problem(path, f"{metric.id}: {what} cannot be given for a yes/no metric")
             return raw
+        if path in self.document.yaml11_booleans:
+            written = self.document.yaml11_booleans[path]
+            self.problem(path, f"{metric.id}: {written!r} reads as yes/no, but {what} should be {word}")
+            return raw
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            self.problem(path, f"{metric.id}: {what} should be {word}, not {raw!r}")
+            self.problem(path, f"{metric.id}: {what} should be {word}, not {_written(raw)}")
             return raw
         if metric.unit is Unit.COUNT and raw != int(raw):
             self.problem(path, f"{metric.id}: {what} should be a whole number (a count), not {raw}")
@@ -180,6 +185,13 @@ class _Checker:
             span = f"{_show(low)}-{_show(high)}" if high is not None else f"at least {_show(low)}"
             self.problem(path, f"{metric.id}: {what} {_show(raw)} is out of range for {word} ({span})")
         return int(raw) if metric.unit is Unit.COUNT else raw
+
+
+def _written(raw: Any) -> str:
+    """A value as the file wrote it: true rather than Python's True."""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    return repr(raw)
 
 
 def _estimated_fields(estimated: bool | list[str]) -> frozenset[str]:
