@@ -168,6 +168,51 @@ def rules_list(pack: str | None) -> None:
     click.echo(tabulate(rows, headers=["Rule", "Judgement", "Metric", "Timescale", "Cites"]))
 
 
+def _pack_folder(pack: str | None) -> Path:
+    from .packs import find_pack
+
+    try:
+        return find_pack(pack)
+    except InputError as error:
+        _fail(error.problems)
+
+
+@rules.command("lint")
+@click.argument("pack", required=False, metavar="[PACK]")
+def rules_lint(pack: str | None) -> None:
+    """Check PACK for mistakes: exit 1 if there are any, 0 if it is clean."""
+    from .lint import lint
+
+    findings = lint(_pack_folder(pack))
+    for finding in findings:
+        click.echo(str(finding))
+    click.echo(f"{len(findings)} problem{'' if len(findings) == 1 else 's'} found")
+    sys.exit(EXIT_FINDINGS if findings else EXIT_OK)
+
+
+@rules.command("test")
+@click.argument("pack", required=False, metavar="[PACK]")
+def rules_test(pack: str | None) -> None:
+    """Run PACK's own test cases (tests/*.yaml): exit 1 if any fails."""
+    from .packtests import load_cases, run_case
+    from .runner import pack_for
+
+    try:
+        loaded = pack_for(str(_pack_folder(pack)))
+        cases = load_cases(loaded)
+    except InputError as error:
+        _fail(error.problems)
+    failed = 0
+    for case in cases:
+        mismatches = run_case(loaded, case)
+        if mismatches:
+            failed += 1
+            for mismatch in mismatches:
+                click.echo(f"{case.location}: {case.name}: {mismatch}")
+    click.echo(f"{len(cases) - failed} passed, {failed} failed")
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
 def run() -> None:
     """Console entry point: no traceback unless --debug."""
     try:

@@ -37,8 +37,11 @@ class Problem:
 
     location: Location
     message: str
+    subject: str = ""  # the rule, judgement or metric the problem is about, when there is one
 
     def __str__(self) -> str:
+        if self.subject:
+            return f"{self.location}: {self.subject}: {self.message}"
         return f"{self.location}: {self.message}"
 
 

@@ -96,8 +96,8 @@ class _PackBuilder:
         self.problems.extend(schema_problems)
         return None if schema_problems else document
 
-    def problem(self, location: Location, message: str) -> None:
-        self.problems.append(Problem(location, message))
+    def problem(self, location: Location, message: str, subject: str = "") -> None:
+        self.problems.append(Problem(location, message, subject))
 
     def build(self) -> Pack:
         if not (self.folder / "pack.yaml").is_file():
@@ -130,7 +130,7 @@ class _PackBuilder:
         metrics = self._metrics(catalogue)
         rules = [rule for document in rule_documents if document
                  for rule in self._rules(document, judgements, metrics, scale, source)]
-        self._check_unique([(rule.id, rule.location) for rule in rules], "rule")
+        self._check_unique([(rule.id, rule.location) for rule in rules], "rule", subject=True)
         self._check_cycles(judgements)
         if self.problems:
             raise InputError(self.problems)
@@ -148,11 +148,12 @@ class _PackBuilder:
             rules=tuple(rules),
         )
 
-    def _check_unique(self, items: list[tuple[str, Location]], what: str) -> None:
+    def _check_unique(self, items: list[tuple[str, Location]], what: str, subject: bool = False) -> None:
         seen: dict[str, Location] = {}
         for item_id, location in items:
             if item_id in seen:
-                self.problem(location, f"duplicate {what} id {item_id!r} (first at {seen[item_id]})")
+                self.problem(location, f"duplicate {what} id {item_id!r} (first at {seen[item_id]})",
+                             item_id if subject else "")
             else:
                 seen[item_id] = location
 
@@ -238,42 +239,46 @@ class _PackBuilder:
     def _rules(self, document: Document, judgements: dict[str, Judgement], metrics: dict[str, Metric],
                scale: Scale, source: Source) -> list[Rule]:
         rules = []
+        grades = ", ".join(scale.ids)
         for index, item in enumerate(document.data["rules"]):
             path = ("rules", index)
+            rule_id = item["id"]
+
+            def problem(where: Location, message: str, rule_id: str = rule_id) -> None:
+                self.problem(where, message, subject=rule_id)
+
             problems_before = len(self.problems)
             if item["judgement"] not in judgements:
-                self.problem(document.where(path + ("judgement",)), f"{item['id']}: unknown judgement "
-                             f"{item['judgement']!r}" + did_you_mean(item["judgement"], judgements))
+                problem(document.where(path + ("judgement",)), f"unknown judgement {item['judgement']!r}"
+                        + did_you_mean(item["judgement"], judgements))
             metric = metrics.get(item["metric"])
             if metric is None:
-                self.problem(document.where(path + ("metric",)), f"{item['id']}: unknown metric "
-                             f"{item['metric']!r}" + did_you_mean(item["metric"], metrics))
+                problem(document.where(path + ("metric",)), f"unknown metric {item['metric']!r}"
+                        + did_you_mean(item["metric"], metrics))
                 continue
             types = _condition_types(metric, metrics)
             bands = []
             for grade_id, text in item["bands"].items():
                 if grade_id not in scale:
-                    self.problem(document.where_key(path + ("bands", grade_id)),
-                                 f"{item['id']}: {grade_id!r} is not a grade of the scale ({', '.join(scale.ids)})")
-                condition = self._condition(text, types, document, path + ("bands", grade_id), item["id"])
+                    problem(document.where_key(path + ("bands", grade_id)),
+                            f"{grade_id!r} is not a grade of the scale ({grades})")
+                condition = self._condition(text, types, document, path + ("bands", grade_id), rule_id)
                 if condition is not None:
                     bands.append(Band(grade_id, condition))
             if item["otherwise"] not in scale:
-                self.problem(document.where(path + ("otherwise",)),
-                             f"{item['id']}: otherwise {item['otherwise']!r} is not a grade of the scale "
-                             f"({', '.join(scale.ids)})")
+                problem(document.where(path + ("otherwise",)),
+                        f"otherwise {item['otherwise']!r} is not a grade of the scale ({grades})")
             applies_when = None
             if "applies_when" in item:
                 applies_when = self._condition(item["applies_when"], types, document,
-                                               path + ("applies_when",), item["id"])
+                                               path + ("applies_when",), rule_id)
             if "timescale" in item and "recommendation" not in item:
-                self.problem(document.where(path + ("timescale",)),
-                             f"{item['id']}: a timescale needs a recommendation")
-            cites = self._cites(item["cites"], document, path + ("cites",), item["id"], source)
+                problem(document.where(path + ("timescale",)), "a timescale needs a recommendation")
+            cites = self._cites(item["cites"], document, path + ("cites",), rule_id, source)
             if len(self.problems) > problems_before:
                 continue
             rules.append(Rule(
-                id=item["id"],
+                id=rule_id,
                 title=item["title"],
                 judgement=item["judgement"],
                 metric=item["metric"],
@@ -295,7 +300,7 @@ class _PackBuilder:
         try:
             return expressions.parse(text, types, location)
         except expressions.ConditionError as error:
-            self.problem(location, f"{rule_id}: {error}")
+            self.problem(location, str(error), subject=rule_id)
             return None
 
     def _cites(self, cites: list[Any], document: Document, path: tuple[Any, ...], rule_id: str,
@@ -306,11 +311,11 @@ class _PackBuilder:
             prefix, _, number = text.rpartition(":")
             if prefix and prefix != source.id:
                 self.problem(document.where(path + (index,)),
-                             f"{rule_id}: cites unknown source {prefix!r} (the pack's source is {source.id!r})")
+                             f"cites unknown source {prefix!r} (the pack's source is {source.id!r})", rule_id)
             elif not 1 <= int(number) <= source.paragraphs:
                 self.problem(document.where(path + (index,)),
-                             f"{rule_id}: cites paragraph {number}, but the source has paragraphs "
-                             f"1-{source.paragraphs}")
+                             f"cites paragraph {number}, but the source has paragraphs "
+                             f"1-{source.paragraphs}", rule_id)
             result.append(text)
         return tuple(result)
 
