@@ -168,6 +168,69 @@ def rules_list(pack: str | None) -> None:
     click.echo(tabulate(rows, headers=["Rule", "Judgement", "Metric", "Timescale", "Cites"]))
 
 
+def _find_rule(pack: Any, rule_id: str) -> Any:
+    from .schema import did_you_mean
+
+    for rule in pack.rules:
+        if rule.id == rule_id:
+            return rule
+    raise click.BadParameter(f"no rule {rule_id!r} in pack {pack.id}"
+                             + did_you_mean(rule_id, [r.id for r in pack.rules]), param_hint="RULE_ID")
+
+
+@rules.command("show")
+@click.argument("rule_id", metavar="RULE_ID")
+@_pack_option
+def rules_show(rule_id: str, pack: str | None) -> None:
+    """Show one rule: its bands, metric, recommendation and citation."""
+    from .packdoc import rule_section
+    from .runner import pack_for
+
+    try:
+        loaded = pack_for(pack)
+    except InputError as error:
+        _fail(error.problems)
+    rule = _find_rule(loaded, rule_id)
+    click.echo(rule_section(loaded, rule) + f"\n\ndefined at {rule.location}")
+
+
+@rules.command("doc")
+@click.argument("pack", required=False, metavar="[PACK]")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the catalogue to FILE instead of standard output.")
+def rules_doc(pack: str | None, output: Path | None) -> None:
+    """Write PACK's Markdown catalogue: judgement tree, every rule, the metric catalogue."""
+    from .packdoc import render
+    from .runner import pack_for, write_atomically
+
+    try:
+        text = render(pack_for(pack))
+        if output:
+            write_atomically(output, text)
+        else:
+            click.echo(text, nl=False)
+    except InputError as error:
+        _fail(error.problems)
+    except OSError as error:
+        _fail([Problem(Location(str(output)), f"cannot write: {error.strerror}")])
+
+
+@main.command()
+@click.argument("rule_id", metavar="RULE_ID")
+@click.argument("metrics", metavar="METRICS")
+@_pack_option
+def explain(rule_id: str, metrics: str, pack: str | None) -> None:
+    """Why RULE_ID got its grade for METRICS, and how it flowed up the judgement tree."""
+    from .explain import explain as explain_rule
+    from .runner import check as run_check
+
+    run = run_check([metrics], pack=pack)
+    if run.problems:
+        _fail(run.problems)
+    result = run.results[0]
+    click.echo(explain_rule(result, _find_rule(result.pack, rule_id)), nl=False)
+
+
 def _pack_folder(pack: str | None) -> Path:
     from .packs import find_pack
 

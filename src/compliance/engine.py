@@ -6,6 +6,8 @@ Pure: values in, values out. Nothing here reads files, prints or exits.
 from __future__ import annotations
 
 from collections import ChainMap
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from . import expressions, grading
@@ -77,8 +79,18 @@ def _condition_names(rule: Rule) -> set[str]:
     return {name for condition in conditions for name in condition.names}
 
 
-def grade_finding(rule: Rule, pack: Pack, submission: Submission, shared: dict[str, Any]) -> Finding:
-    """One rule's finding: graded by the first band that holds, or why it could not be."""
+@dataclass(frozen=True)
+class RuleInputs:
+    """What a rule's conditions read for one submission, and how to show each value."""
+
+    names: Mapping[str, Any]
+    shown: dict[str, str]
+    benchmarks: dict[str, float]
+    submitted: MetricValue | None
+
+
+def rule_inputs(rule: Rule, pack: Pack, submission: Submission, shared: Mapping[str, Any]) -> RuleInputs:
+    """The rule's own values (value, benchmarks, trend...) over every submitted metric."""
     metric = pack.metrics[rule.metric]
     submitted = submission.values.get(rule.metric)
     benchmarks = dict(metric.defaults)
@@ -92,13 +104,21 @@ def grade_finding(rule: Rule, pack: Pack, submission: Submission, shared: dict[s
         if trend is not None:
             own["trend"] = trend
     own.update(benchmarks)
-    names = ChainMap(own, shared)
+    names = ChainMap(own, dict(shared))
     shown = {
         name: _number_text(pack.metrics.get(name, metric), names[name]) if name != "trend" else f"trend {names[name]}"
         for name in _condition_names(rule) if name in names
     }
-    value = submitted.value if submitted else None
-    described = _described_value(metric, submitted, benchmarks, pack)
+    return RuleInputs(names, shown, benchmarks, submitted)
+
+
+def grade_finding(rule: Rule, pack: Pack, submission: Submission, shared: Mapping[str, Any]) -> Finding:
+    """One rule's finding: graded by the first band that holds, or why it could not be."""
+    metric = pack.metrics[rule.metric]
+    inputs = rule_inputs(rule, pack, submission, shared)
+    names, shown, benchmarks = inputs.names, inputs.shown, inputs.benchmarks
+    value = inputs.submitted.value if inputs.submitted else None
+    described = _described_value(metric, inputs.submitted, benchmarks, pack)
 
     def finding(status: Status, evidence: str, grade: str | None = None) -> Finding:
         return Finding(rule, status, evidence, pack.scale[grade] if grade else None, value, benchmarks)
@@ -113,7 +133,7 @@ def grade_finding(rule: Rule, pack: Pack, submission: Submission, shared: dict[s
                 return finding(Status.GRADED, f"{described}: {label}{_since(band.condition, metric, names, shown)}",
                                band.grade)
     except expressions.Unavailable as missing:
-        return finding(Status.NOT_EVIDENCED, f"not evidenced: {_missing_reason(missing.reason, metric, pack)}")
+        return finding(Status.NOT_EVIDENCED, f"not evidenced: {missing_reason(missing.reason, metric, pack)}")
     assert rule.otherwise is not None
     label = pack.scale[rule.otherwise].label
     because = _since(rule.bands[-1].condition, metric, names, shown, " does not hold")
@@ -145,7 +165,7 @@ def _trend(metric: Metric, submitted: MetricValue) -> int | None:
     return count
 
 
-def _missing_reason(name: str, metric: Metric, pack: Pack) -> str:
+def missing_reason(name: str, metric: Metric, pack: Pack) -> str:
     if name == "value":
         return f"no figure for {metric.id}"
     if name in BENCHMARK_WORDS:
@@ -163,7 +183,7 @@ def _described_value(metric: Metric, submitted: MetricValue | None, benchmarks: 
                      pack: Pack) -> str:
     if submitted is None:
         return metric.title
-    text = f"{metric.title}: {_with_unit(metric, submitted.value)}"
+    text = f"{metric.title}: {with_unit(metric, submitted.value)}"
     notes = []
     if submitted.denominator is not None:
         notes.append(f"{submitted.numerator} of {submitted.denominator}")
@@ -171,7 +191,7 @@ def _described_value(metric: Metric, submitted: MetricValue | None, benchmarks: 
             notes.append(f"small cohort of {submitted.denominator}: treat with care")
     if submitted.estimated & {"value", "numerator", "denominator"}:
         notes.append("estimated")
-    notes += [f"{BENCHMARK_WORDS[name]} {_with_unit(metric, figure)}"
+    notes += [f"{BENCHMARK_WORDS[name]} {with_unit(metric, figure)}"
               + (" estimated" if name in submitted.estimated else "")
               for name, figure in benchmarks.items()]
     return text + (f" ({'; '.join(notes)})" if notes else "")
@@ -187,7 +207,7 @@ def _number_text(metric: Metric, figure: Any) -> str:
     return f"{figure:g}"
 
 
-def _with_unit(metric: Metric, figure: Any) -> str:
+def with_unit(metric: Metric, figure: Any) -> str:
     text = _number_text(metric, figure)
     if metric.unit is Unit.PERCENT:
         return text + "%"

@@ -1,0 +1,93 @@
+"""A pack as a Markdown catalogue: ``comply rules doc`` (whole) and ``comply rules show`` (one rule)."""
+
+from __future__ import annotations
+
+from .model import Judgement, Metric, Pack, Rule
+
+UNIT_WORDS = {"percent": "%", "count": "count", "rate": "rate", "days": "days", "number": "number",
+              "boolean": "yes/no"}
+
+
+def render(pack: Pack) -> str:
+    source = pack.source
+    lines = [
+        f"# {pack.title}",
+        "",
+        f"Pack `{pack.id}`, version {pack.version}. Source: *{source.title}*, {source.publisher}, "
+        f"published {source.published}, {source.paragraphs} numbered paragraphs; citations are its "
+        "paragraph numbers.",
+        "",
+        "Generated from the pack's files by `comply rules doc`; edit the pack, not this page.",
+        "",
+        "## Scale",
+        "",
+        "| score | grade |",
+        "|---|---|",
+        *[f"| {grade.score} | {grade.label} |" for grade in pack.scale.grades],
+        f"\nRules graded worse than {pack.scale[pack.recommend_below].label} raise their recommendation.",
+        "",
+        "## Judgements",
+        "",
+        "| section | judgement | id | method | inputs | limited by | rules |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for judgement in pack.judgements:
+        rules = sum(1 for rule in pack.rules if rule.judgement == judgement.id)
+        lines.append(f"| {judgement.section} | {judgement.title} | `{judgement.id}` | {judgement.method} | "
+                     f"{_ids(judgement.inputs)} | {_ids(judgement.limited_by)} | {rules} |")
+    lines += ["", f"## Rules ({len(pack.rules)})"]
+    for judgement in pack.judgements:
+        own = [rule for rule in pack.rules if rule.judgement == judgement.id]
+        if own:
+            lines += ["", f"### {judgement.section}: {judgement.title}"]
+            for rule in own:
+                lines += ["", rule_section(pack, rule, judgement)]
+    lines += ["", f"## Metric catalogue ({len(pack.metrics)})", "",
+              "| metric | title | unit | polarity | code | default benchmarks | definition |",
+              "|---|---|---|---|---|---|---|"]
+    lines += [_metric_row(metric) for metric in pack.metrics.values()]
+    return "\n".join(lines) + "\n"
+
+
+def rule_section(pack: Pack, rule: Rule, judgement: Judgement | None = None) -> str:
+    """One rule as a Markdown block: heading, bands, metric, recommendation, citation."""
+    judgement = judgement or pack.judgement(rule.judgement)
+    metric = pack.metrics[rule.metric]
+    bands = "<br>".join(f"{pack.scale[band.grade].label}: `{band.condition.text}`" for band in rule.bands)
+    bands += f"<br>otherwise: {pack.scale[rule.otherwise or ''].label}"
+    rows = [
+        ("judgement", f"{judgement.section}: {judgement.title} (`{judgement.id}`)"),
+        ("metric", f"`{metric.id}`: {metric.title} ({UNIT_WORDS[metric.unit.value]})"),
+        ("bands", bands),
+    ]
+    if rule.applies_when:
+        rows.append(("applies when", f"`{rule.applies_when.text}`"))
+    if rule.limiting:
+        rows.append(("limiting", f"yes: {judgement.title} can be no better than this rule's grade"))
+    rows += [
+        ("timescale", rule.timescale or "none (a further shortfall, not an area for improvement)"),
+        ("recommendation", rule.recommendation or "none"),
+    ]
+    if rule.rationale:
+        rows.append(("rationale", rule.rationale))
+    word = "para" if len(rule.cites) == 1 else "paras"
+    rows.append(("cites", f"{word} {', '.join(rule.cites)}"))
+    table = "\n".join(f"| {name} | {_cell(text)} |" for name, text in rows)
+    return f"#### {rule.id}: {rule.title}\n\n| | |\n|---|---|\n{table}"
+
+
+def _metric_row(metric: Metric) -> str:
+    defaults = ", ".join(f"{name} {value:g}" for name, value in metric.defaults.items())
+    if metric.defaults_source:
+        defaults += f" ({metric.defaults_source})"
+    return (f"| `{metric.id}` | {_cell(metric.title)} | {UNIT_WORDS[metric.unit.value]} | "
+            f"{metric.polarity.value.replace('_', ' ')} | {metric.code or ''} | {_cell(defaults)} | "
+            f"{_cell(metric.definition)} |")
+
+
+def _ids(ids: tuple[str, ...]) -> str:
+    return ", ".join(f"`{item}`" for item in ids)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
