@@ -80,15 +80,17 @@ def _pack_option(function: Any) -> Any:
 @click.option("--fail-on", default="inadequate", show_default=True, metavar="GRADE|never",
               help="Exit 1 when a judgement is at this grade or worse.")
 @click.option("--strict", is_flag=True, help="A metric that a rule reads and the file lacks is an error.")
+@click.option("--only", multiple=True, metavar="ID",
+              help="Check only this judgement (with the judgements it reads) or rule; repeatable.")
 def check(metrics: tuple[str, ...], pack: str | None, output_format: str, output: Path | None,
-          fail_on: str, strict: bool) -> None:
+          fail_on: str, strict: bool, only: tuple[str, ...]) -> None:
     """Grade METRICS files (or folders of them) against a rule pack."""
     from .report import formatter
     from .report.document import document
     from .runner import check as run_check
     from .runner import write_atomically
 
-    run = run_check(list(metrics), pack=pack, strict=strict)
+    run = run_check(list(metrics), pack=pack, strict=strict, only=only)
     worse_than = _fail_on_scores(run.results, fail_on)
     documents = [document(result, fail_on=fail_on) for result in run.results]
     if documents:

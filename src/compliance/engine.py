@@ -23,6 +23,9 @@ from .model import (
     Pack,
     Polarity,
     Problem,
+    Query,
+    QueryResult,
+    QueryStatus,
     Result,
     Rule,
     Status,
@@ -52,7 +55,22 @@ def evaluate(pack: Pack, submission: Submission) -> Result:
         judgements=grading.judge(pack, findings),
         areas_for_improvement=areas,
         further_shortfalls=further,
+        queries=tuple(check_query(query, pack, submission, shared) for query in pack.queries),
     )
+
+
+def check_query(query: Query, pack: Pack, submission: Submission, shared: Mapping[str, Any]) -> QueryResult:
+    """A data query's outcome: passed, raised (with the figures), or not checked (what was missing)."""
+    inputs = _inputs(query.metric, set(query.check.names), pack, submission, shared)
+    try:
+        if expressions.evaluate(query.check, inputs.names):
+            return QueryResult(query, QueryStatus.PASSED, "")
+    except expressions.Unavailable as missing:
+        metric = pack.metrics.get(query.metric or "")
+        reason = missing_reason(missing.reason, metric, pack) if metric else f"no figure for {missing.reason}"
+        return QueryResult(query, QueryStatus.NOT_CHECKED, f"not checked: {reason}")
+    described = expressions.describe(query.check, inputs.names, inputs.shown)
+    return QueryResult(query, QueryStatus.RAISED, f"{query.message} ({described} does not hold)")
 
 
 def missing_metrics(pack: Pack, submission: Submission) -> list[Problem]:
@@ -91,11 +109,16 @@ class RuleInputs:
 
 def rule_inputs(rule: Rule, pack: Pack, submission: Submission, shared: Mapping[str, Any]) -> RuleInputs:
     """The rule's own values (value, benchmarks, trend...) over every submitted metric."""
-    metric = pack.metrics[rule.metric]
-    submitted = submission.values.get(rule.metric)
-    benchmarks = dict(metric.defaults)
+    return _inputs(rule.metric, _condition_names(rule), pack, submission, shared)
+
+
+def _inputs(metric_id: str | None, read: set[str], pack: Pack, submission: Submission,
+            shared: Mapping[str, Any]) -> RuleInputs:
+    metric = pack.metrics[metric_id] if metric_id else None
+    submitted = submission.values.get(metric_id) if metric_id else None
+    benchmarks = dict(metric.defaults) if metric else {}
     own: dict[str, Any] = {}
-    if submitted is not None:
+    if metric and submitted is not None:
         benchmarks.update(submitted.benchmarks)
         own["value"] = submitted.value
         if submitted.numerator is not None:
@@ -106,8 +129,8 @@ def rule_inputs(rule: Rule, pack: Pack, submission: Submission, shared: Mapping[
     own.update(benchmarks)
     names = ChainMap(own, dict(shared))
     shown = {
-        name: _number_text(pack.metrics.get(name, metric), names[name]) if name != "trend" else f"trend {names[name]}"
-        for name in _condition_names(rule) if name in names
+        name: f"trend {names[name]}" if name == "trend" else _number_text(pack.metrics.get(name, metric), names[name])
+        for name in read if name in names
     }
     return RuleInputs(names, shown, benchmarks, submitted)
 
@@ -197,9 +220,11 @@ def _described_value(metric: Metric, submitted: MetricValue | None, benchmarks: 
     return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
-def _number_text(metric: Metric, figure: Any) -> str:
+def _number_text(metric: Metric | None, figure: Any) -> str:
     if isinstance(figure, bool):
         return "yes" if figure else "no"
+    if metric is None:
+        return f"{figure:g}"
     if metric.unit in (Unit.PERCENT, Unit.RATE):
         return f"{figure:.1f}"
     if metric.unit is Unit.COUNT:

@@ -27,7 +27,8 @@ def lint(folder: Path) -> list[Problem]:
         return [p if p.subject else Problem(p.location, p.message, _subject_of(p)) for p in error.problems]
     findings: list[Problem] = []
     read = {rule.metric for rule in pack.rules} | {
-        name for rule in pack.rules for band in rule.bands for name in band.condition.names}
+        name for rule in pack.rules for band in rule.bands for name in band.condition.names} | {
+        name for query in pack.queries for name in query.check.names} | {q.metric for q in pack.queries if q.metric}
     for rule in pack.rules:
         findings += _unreachable_bands(pack, rule)
         if rule.recommendation is None:

@@ -168,6 +168,19 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Query:
+    """A data-quality query: a check the figures should pass against each other."""
+
+    id: str
+    title: str
+    check: Condition
+    message: str
+    cites: tuple[str, ...]
+    location: Location
+    metric: str | None = None
+
+
+@dataclass(frozen=True)
 class Judgement:
     id: str
     section: str
@@ -193,6 +206,8 @@ class Pack:
     judgements: tuple[Judgement, ...]  # in the record of main findings' order
     metrics: dict[str, Metric]
     rules: tuple[Rule, ...]
+    queries: tuple[Query, ...] = ()
+    selection: tuple[str, ...] = ()  # --only: the judgements and rules this run was narrowed to
 
     def judgement(self, judgement_id: str) -> Judgement:
         for judgement in self.judgements:
@@ -261,6 +276,19 @@ class Improvement:
     timescale: str | None  # None: a further shortfall, not an area for improvement
 
 
+class QueryStatus(StrEnum):
+    PASSED = "passed"
+    RAISED = "raised"
+    NOT_CHECKED = "not_checked"  # a figure the check needs was not supplied
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    query: Query
+    status: QueryStatus
+    text: str  # the message when raised, with the figures; what was missing when not checked
+
+
 @dataclass(frozen=True)
 class Result:
     submission: Submission
@@ -269,3 +297,4 @@ class Result:
     judgements: tuple[JudgementResult, ...]
     areas_for_improvement: tuple[Improvement, ...]
     further_shortfalls: tuple[Improvement, ...]
+    queries: tuple[QueryResult, ...] = ()

@@ -42,6 +42,12 @@ def render(pack: Pack) -> str:
             lines += ["", f"### {judgement.section}: {judgement.title}"]
             for rule in own:
                 lines += ["", rule_section(pack, rule, judgement)]
+    if pack.queries:
+        lines += ["", f"## Data queries ({len(pack.queries)})", "",
+                  "Checks of the figures against each other; they never feed a grade.", "",
+                  "| query | check | message | cites |", "|---|---|---|---|"]
+        lines += [f"| `{q.id}`: {_cell(q.title)} | `{_cell(' '.join(q.check.text.split()))}` | {_cell(q.message)} | "
+                  f"{', '.join(q.cites)} |" for q in pack.queries]
     lines += ["", f"## Metric catalogue ({len(pack.metrics)})", "",
               "| metric | title | unit | polarity | code | default benchmarks | definition |",
               "|---|---|---|---|---|---|---|"]

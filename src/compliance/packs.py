@@ -8,6 +8,7 @@ paragraph, and cycles in the judgement tree.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from .model import (
     Pack,
     Polarity,
     Problem,
+    Query,
     Rule,
     Scale,
     Source,
@@ -130,7 +132,10 @@ class _PackBuilder:
         metrics = self._metrics(catalogue)
         rules = [rule for document in rule_documents if document
                  for rule in self._rules(document, judgements, metrics, scale, source)]
-        self._check_unique([(rule.id, rule.location) for rule in rules], "rule", subject=True)
+        queries = [query for document in rule_documents if document
+                   for query in self._queries(document, metrics, source)]
+        self._check_unique([(rule.id, rule.location) for rule in rules]
+                           + [(query.id, query.location) for query in queries], "rule", subject=True)
         self._check_cycles(judgements)
         if self.problems:
             raise InputError(self.problems)
@@ -146,6 +151,7 @@ class _PackBuilder:
             judgements=tuple(judgements.values()),
             metrics=metrics,
             rules=tuple(rules),
+            queries=tuple(queries),
         )
 
     def _check_unique(self, items: list[tuple[str, Location]], what: str, subject: bool = False) -> None:
@@ -241,6 +247,8 @@ class _PackBuilder:
         rules = []
         grades = ", ".join(scale.ids)
         for index, item in enumerate(document.data["rules"]):
+            if item.get("kind") == "query":
+                continue
             path = ("rules", index)
             rule_id = item["id"]
 
@@ -294,6 +302,28 @@ class _PackBuilder:
             ))
         return rules
 
+    def _queries(self, document: Document, metrics: dict[str, Metric], source: Source) -> list[Query]:
+        queries = []
+        for index, item in enumerate(document.data["rules"]):
+            if item.get("kind") != "query":
+                continue
+            path = ("rules", index)
+            before = len(self.problems)
+            metric = metrics.get(item.get("metric", ""))
+            if "metric" in item and metric is None:
+                self.problem(document.where(path + ("metric",)), f"unknown metric {item['metric']!r}"
+                             + did_you_mean(item["metric"], metrics), item["id"])
+                continue
+            types = _condition_types(metric, metrics) if metric else {
+                other.id: expressions.BOOLEAN if other.is_boolean else expressions.NUMBER for other in metrics.values()}
+            check = self._condition(item["check"], types, document, path + ("check",), item["id"])
+            cites = self._cites(item["cites"], document, path + ("cites",), item["id"], source)
+            if check is None or len(self.problems) > before:
+                continue
+            queries.append(Query(item["id"], item["title"], check, _one_line(item["message"]) or "", cites,
+                                 document.where(path), item.get("metric")))
+        return queries
+
     def _condition(self, text: Any, types: dict[str, str], document: Document, path: tuple[Any, ...],
                    rule_id: str) -> Condition | None:
         location = document.where(path)
@@ -318,6 +348,40 @@ class _PackBuilder:
                              f"1-{source.paragraphs}", rule_id)
             result.append(text)
         return tuple(result)
+
+
+def select(pack: Pack, ids: tuple[str, ...]) -> Pack:
+    """The pack narrowed to ``ids`` for a focused run (``--only``).
+
+    A judgement id brings its subtree: the judgements it reads (inputs and limits) and
+    all their rules. A rule id brings that rule alone, with its judgement graded by it.
+    Data queries run only when named.
+    """
+    if not ids:
+        return pack
+    judgement_ids = {j.id for j in pack.judgements}
+    rule_ids = {r.id for r in pack.rules}
+    rule_ids |= {q.id for q in pack.queries}
+    unknown = [item for item in ids if item not in judgement_ids | rule_ids]
+    if unknown:
+        raise InputError([Problem(Location("--only"), f"{item!r} is neither a judgement nor a rule of pack "
+                                  f"{pack.id}" + did_you_mean(item, sorted(judgement_ids | rule_ids)))
+                          for item in unknown])
+    whole: set[str] = set()
+    pending = [item for item in ids if item in judgement_ids]
+    while pending:
+        judgement = pack.judgement(pending.pop())
+        if judgement.id not in whole:
+            whole.add(judgement.id)
+            pending += [*judgement.inputs, *judgement.limited_by]
+    rules = tuple(r for r in pack.rules if r.judgement in whole or r.id in ids)
+    kept = whole | {r.judgement for r in rules}
+    judgements = tuple(
+        replace(j, inputs=tuple(i for i in j.inputs if i in kept),
+                limited_by=tuple(i for i in j.limited_by if i in kept))
+        for j in pack.judgements if j.id in kept)
+    queries = tuple(q for q in pack.queries if q.id in ids)
+    return replace(pack, judgements=judgements, rules=rules, queries=queries, selection=ids)
 
 
 def _condition_types(metric: Metric, metrics: dict[str, Metric]) -> dict[str, str]:

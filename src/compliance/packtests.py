@@ -19,9 +19,6 @@ from .model import InputError, Location, Pack, Problem, Result
 from .schema import validate
 from .submissions import build_submission
 
-#: What an expectation may say besides a grade id.
-STATUS_WORDS = ("not_evidenced", "not_applicable", "not_judged")
-
 
 @dataclass(frozen=True)
 class PackCase:
@@ -33,6 +30,7 @@ class PackCase:
     rules: dict[str, str]
     judgements: dict[str, str]
     areas: tuple[str, ...] | None = None
+    queries: dict[str, str] | None = None
 
 
 def load_cases(pack: Pack) -> list[PackCase]:
@@ -89,6 +87,7 @@ def _whole_cases(document: Document) -> list[PackCase]:
             judgements=item["expect"].get("judgements", {}),
             areas=tuple(item["expect"]["areas_for_improvement"])
             if "areas_for_improvement" in item["expect"] else None,
+            queries=item["expect"].get("queries"),
         )
         for index, item in enumerate(document.data.get("cases", []))
     ]
@@ -128,6 +127,10 @@ def _mismatches(result: Result, case: PackCase) -> list[str]:
                 failures.append(f"{kind} {item}: no such {kind} in the pack")
             elif found[item] != grade:
                 failures.append(f"{kind} {item}: expected {grade}, got {found[item]}")
+    found_queries = {q.query.id: q.status.value for q in result.queries}
+    for query_id, status in (case.queries or {}).items():
+        if found_queries.get(query_id) != status:
+            failures.append(f"query {query_id}: expected {status}, got {found_queries.get(query_id, 'no such query')}")
     if case.areas is not None:
         got = tuple(area.rule.id for area in result.areas_for_improvement)
         if sorted(got) != sorted(case.areas):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .engine import evaluate, strict_check
 from .model import InputError, Location, Pack, Problem, Result
-from .packs import find_pack, load_pack
+from .packs import find_pack, load_pack, select
 from .submissions import build_submission, read_metrics
 
 #: Files in a folder argument that are not metrics files.
@@ -48,8 +48,12 @@ def pack_for(reference: str | None, relative_to: Path | None = None) -> Pack:
     return load_pack(str(find_pack(reference, relative_to).resolve()))
 
 
-def check(arguments: list[str], *, pack: str | None = None, strict: bool = False) -> CheckRun:
-    """Check every metrics file; a file that cannot be checked is a problem, the rest go on."""
+def check(arguments: list[str], *, pack: str | None = None, strict: bool = False,
+          only: tuple[str, ...] = ()) -> CheckRun:
+    """Check every metrics file; a file that cannot be checked is a problem, the rest go on.
+
+    ``only`` narrows every pack to those judgements and rules (packs.select).
+    """
     paths, problems, several = metrics_paths(arguments)
     run = CheckRun(problems=problems, several=several)
     failed_packs: set[str] = set()
@@ -60,7 +64,7 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
             if reference in failed_packs:
                 continue
             try:
-                chosen = pack_for(reference, None if pack else path.parent)
+                chosen = select(pack_for(reference, None if pack else path.parent), only)
             except InputError:
                 failed_packs.add(reference)
                 raise

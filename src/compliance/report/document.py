@@ -40,7 +40,8 @@ def document(result: Result, *, fail_on: str, at: datetime.datetime | None = Non
             "at": at.replace(microsecond=0).isoformat(),
             "comply_version": __version__,
             "fail_on": fail_on,
-            "partial": False,
+            "partial": bool(pack.selection),
+            "only": list(pack.selection),
         },
         "scale": [{"id": g.id, "label": g.label, "score": g.score} for g in pack.scale.grades],
         "judgements": [
@@ -56,6 +57,11 @@ def document(result: Result, *, fail_on: str, at: datetime.datetime | None = Non
         "findings": [_finding(result, f) for f in result.findings],
         "areas_for_improvement": [_improvement(a) for a in result.areas_for_improvement],
         "further_shortfalls": [_improvement(a) for a in result.further_shortfalls],
+        "queries": [
+            {"id": q.query.id, "title": q.query.title, "status": q.status.value, "text": q.text,
+             "cites": list(q.query.cites)}
+            for q in result.queries
+        ],
     }
 
 

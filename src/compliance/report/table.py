@@ -20,12 +20,14 @@ def _one(doc: dict[str, Any]) -> str:
     pack = doc["pack"]
     lines = [
         f"{doc['authority']}, {doc['period']}: {pack['title']} ({pack['id']} {pack['version']})",
+        *([f"Partial run: only {', '.join(doc['run']['only'])}"] if doc["run"]["partial"] else []),
         "",
         "Record of main findings",
         _record_table(doc),
     ]
     lines += _areas(doc)
     lines += _further(doc)
+    lines += _queries(doc)
     lines += _not_evidenced(doc)
     lines += ["", _summary(doc)]
     return "\n".join(lines)
@@ -85,6 +87,19 @@ def _reference(item: dict[str, Any]) -> str:
     cites = item["cites"]
     word = "para" if len(cites) == 1 else "paras"
     return f"{item['rule']}; {word} {', '.join(cites)}"
+
+
+def _queries(doc: dict[str, Any]) -> list[str]:
+    queries = doc.get("queries", [])
+    if not queries:
+        return []
+    raised = [q for q in queries if q["status"] == "raised"]
+    unchecked = sum(1 for q in queries if q["status"] == "not_checked")
+    lines = ["", f"Data queries: {len(raised)} raised, {len(queries) - len(raised) - unchecked} passed, "
+                 f"{unchecked} not checked"]
+    for query in raised:
+        lines += _wrapped(" -", query["text"], _reference({"rule": query["id"], "cites": query["cites"]}))
+    return lines
 
 
 def _not_evidenced(doc: dict[str, Any]) -> list[str]:
