@@ -40,8 +40,11 @@ def lint(folder: Path) -> list[Problem]:
         if judgement.id not in fed and not judgement.inputs:
             findings.append(Problem(judgement.location, "fed by nothing: no rule names it and it has no inputs",
                                     judgement.id))
+    own = str(Path(pack.path))
     for metric in pack.metrics.values():
-        if metric.id not in read and metric.polarity is not Polarity.CONTEXT and metric.location:
+        # a local pack answers for its own metrics; disabling a rule may leave a parent's unread
+        if metric.id not in read and metric.polarity is not Polarity.CONTEXT and metric.location \
+                and metric.location.path.startswith(own):
             findings.append(Problem(metric.location, "read by no rule (make it context, or add a rule)", metric.id))
     return sorted(findings)
 

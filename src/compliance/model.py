@@ -207,7 +207,11 @@ class Pack:
     metrics: dict[str, Metric]
     rules: tuple[Rule, ...]
     queries: tuple[Query, ...] = ()
-    selection: tuple[str, ...] = ()  # --only: the judgements and rules this run was narrowed to
+    selection: tuple[str, ...] = ()
+    #: (id, version) of each pack this one adapts, nearest first
+    extends: tuple[tuple[str, str], ...] = ()
+    #: (rule id, reason) for each rule a local pack switched off
+    disabled: tuple[tuple[str, str], ...] = ()  # --only: the judgements and rules this run was narrowed to
 
     def judgement(self, judgement_id: str) -> Judgement:
         for judgement in self.judgements:

@@ -36,6 +36,7 @@ from .model import (
 from .schema import did_you_mean, validate
 
 DEFAULT_PACK = "ofsted-slac-2011"
+_LOADING: list[str] = []  # the folders of packs being loaded, to catch packs that extend each other
 DEFAULT_SMALL_COHORT = 10
 
 #: Names a condition may read besides metric ids. ``previous`` and ``value`` take the
@@ -105,38 +106,46 @@ class _PackBuilder:
         if not (self.folder / "pack.yaml").is_file():
             raise InputError([Problem(Location(str(self.folder)), "not a pack: there is no pack.yaml")])
         header = self.read(self.folder / "pack.yaml", "pack")
-        catalogue = self.read(self.folder / "metrics.yaml", "catalogue")
+        if header is None:
+            raise InputError(self.problems)
+        parent = self._parent(header) if "extends" in header.data else None
+        catalogue = None
+        if parent is None or (self.folder / "metrics.yaml").is_file():
+            catalogue = self.read(self.folder / "metrics.yaml", "catalogue")
         rule_files = sorted((self.folder / "rules").glob("*.yaml"))
-        if not rule_files:
+        if not rule_files and parent is None:
             self.problem(Location(str(self.folder / "rules")), "the pack has no rule files (rules/*.yaml)")
         rule_documents = [self.read(path, "rules") for path in rule_files]
-        if header is None or catalogue is None or None in rule_documents:
+        if self.problems:
             raise InputError(self.problems)
 
         data = header.data
-        scale = Scale(tuple(Grade(g["id"], g["label"], i + 1) for i, g in enumerate(data["scale"])))
-        self._check_unique([(g["id"], header.where(("scale", i, "id"))) for i, g in enumerate(data["scale"])],
-                           "grade")
-        source = Source(
-            id=data["source"].get("id", data["id"]),
-            title=data["source"]["title"],
-            publisher=data["source"]["publisher"],
-            published=data["source"]["published"],
-            paragraphs=data["source"]["paragraphs"],
-        )
-        recommend_below = data.get("recommend_below", scale.grades[1].id)
-        if recommend_below not in scale:
-            self.problem(header.where(("recommend_below",)), f"recommend_below: {recommend_below!r} is not "
-                                                            f"a grade of the scale ({', '.join(scale.ids)})")
-        judgements = self._judgements(header)
-        metrics = self._metrics(catalogue)
-        rules = [rule for document in rule_documents if document
-                 for rule in self._rules(document, judgements, metrics, scale, source)]
-        queries = [query for document in rule_documents if document
-                   for query in self._queries(document, metrics, source)]
+        if parent is None:
+            scale, source = self._scale(header), self._source(header)
+            judgements = self._judgements(header)
+        else:
+            scale, source = parent.scale, parent.source
+            share = data.get("min_evidence")
+            judgements = {j.id: j if share is None else replace(j, min_evidence=share) for j in parent.judgements}
+        metrics = dict(parent.metrics) if parent else {}
+        for metric_id, metric in (self._metrics(catalogue) if catalogue else {}).items():
+            if metric_id in metrics:
+                self.problem(metric.location or Location(str(self.folder)),
+                             f"already in pack {parent.id if parent else ''}; choose another id", metric_id)
+            metrics[metric_id] = metric
+        rules = self._inherited_rules(parent, header, metrics) if parent else []
+        rules += [rule for document in rule_documents if document
+                  for rule in self._rules(document, judgements, metrics, scale, source)]
+        queries = list(parent.queries) if parent else []
+        queries += [query for document in rule_documents if document
+                    for query in self._queries(document, metrics, source)]
         self._check_unique([(rule.id, rule.location) for rule in rules]
                            + [(query.id, query.location) for query in queries], "rule", subject=True)
         self._check_cycles(judgements)
+        recommend_below = data.get("recommend_below", parent.recommend_below if parent else scale.grades[1].id)
+        if recommend_below not in scale:
+            self.problem(header.where(("recommend_below",)), f"recommend_below: {recommend_below!r} is not "
+                                                            f"a grade of the scale ({', '.join(scale.ids)})")
         if self.problems:
             raise InputError(self.problems)
         return Pack(
@@ -147,12 +156,104 @@ class _PackBuilder:
             source=source,
             scale=scale,
             recommend_below=recommend_below,
-            small_cohort=data.get("small_cohort", DEFAULT_SMALL_COHORT),
+            small_cohort=data.get("small_cohort", parent.small_cohort if parent else DEFAULT_SMALL_COHORT),
             judgements=tuple(judgements.values()),
             metrics=metrics,
             rules=tuple(rules),
             queries=tuple(queries),
+            extends=((parent.id, parent.version), *parent.extends) if parent else (),
+            disabled=(*(parent.disabled if parent else ()), *data.get("disable", {}).items()),
         )
+
+    def _scale(self, header: Document) -> Scale:
+        grades = header.data["scale"]
+        self._check_unique([(g["id"], header.where(("scale", i, "id"))) for i, g in enumerate(grades)], "grade")
+        return Scale(tuple(Grade(g["id"], g["label"], i + 1) for i, g in enumerate(grades)))
+
+    @staticmethod
+    def _source(header: Document) -> Source:
+        data = header.data
+        return Source(
+            id=data["source"].get("id", data["id"]),
+            title=data["source"]["title"],
+            publisher=data["source"]["publisher"],
+            published=data["source"]["published"],
+            paragraphs=data["source"]["paragraphs"],
+        )
+
+    def _parent(self, header: Document) -> Pack:
+        """The pack this one extends, loaded (and checked) in its own right."""
+        for key in ("source", "scale", "sections"):
+            if key in header.data:
+                self.problem(header.where_key((key,)), f"{key} comes from the pack this one extends "
+                                                       f"({header.data['extends']}); remove it", "pack")
+        where = header.where(("extends",))
+        folder = str(find_pack(header.data["extends"], self.folder).resolve())
+        if folder in _LOADING:
+            raise InputError([*self.problems, Problem(where, "packs extend each other in a cycle: "
+                                                     + " -> ".join([*_LOADING, folder]), "pack")])
+        _LOADING.append(str(self.folder.resolve()))
+        try:
+            return load_pack(folder)
+        finally:
+            _LOADING.pop()
+
+    def _inherited_rules(self, parent: Pack, header: Document, metrics: dict[str, Metric]) -> list[Rule]:
+        """The parent's rules with this pack's overrides applied and its disabled rules left out."""
+        overrides, disabled = header.data.get("override", {}), header.data.get("disable", {})
+        known = [rule.id for rule in parent.rules]
+        for key, named in (("override", overrides), ("disable", disabled)):
+            for rule_id in named:
+                if rule_id not in known:
+                    self.problem(header.where_key((key, rule_id)), f"no rule {rule_id!r} in pack {parent.id}"
+                                 + did_you_mean(rule_id, known), rule_id)
+                elif key == "disable" and rule_id in overrides:
+                    self.problem(header.where_key((key, rule_id)), "is both overridden and disabled", rule_id)
+        rules = []
+        for rule in parent.rules:
+            if rule.id in overrides:
+                rule = self._override(rule, overrides[rule.id], header, metrics, parent)
+            if rule.id not in disabled:
+                rules.append(rule)
+        return rules
+
+    def _override(self, rule: Rule, changes: dict[str, Any], header: Document, metrics: dict[str, Metric],
+                  parent: Pack) -> Rule:
+        path = ("override", rule.id)
+        types = _condition_types(metrics[rule.metric], metrics)
+        replaced: dict[str, Any] = {key: changes[key] for key in ("title", "timescale", "limiting") if key in changes}
+        for key in ("recommendation", "rationale"):
+            if key in changes:
+                replaced[key] = _one_line(changes[key])
+        if "bands" in changes:
+            replaced["bands"] = tuple(self._bands(changes["bands"], types, header, path, rule.id, parent.scale))
+        if "otherwise" in changes:
+            self._check_grade(changes["otherwise"], header.where(path + ("otherwise",)), rule.id, parent.scale,
+                              "otherwise ")
+            replaced["otherwise"] = changes["otherwise"]
+        if "applies_when" in changes:
+            replaced["applies_when"] = self._condition(changes["applies_when"], types, header,
+                                                       path + ("applies_when",), rule.id)
+        if "cites" in changes:
+            replaced["cites"] = self._cites(changes["cites"], header, path + ("cites",), rule.id, parent.source)
+        result = replace(rule, **replaced)
+        if result.timescale and not result.recommendation:
+            self.problem(header.where(path), "a timescale needs a recommendation", rule.id)
+        return result
+
+    def _bands(self, items: dict[str, Any], types: dict[str, str], document: Document, path: tuple[Any, ...],
+               rule_id: str, scale: Scale) -> list[Band]:
+        bands = []
+        for grade_id, text in items.items():
+            self._check_grade(grade_id, document.where_key(path + ("bands", grade_id)), rule_id, scale)
+            condition = self._condition(text, types, document, path + ("bands", grade_id), rule_id)
+            if condition is not None:
+                bands.append(Band(grade_id, condition))
+        return bands
+
+    def _check_grade(self, grade_id: str, where: Location, rule_id: str, scale: Scale, what: str = "") -> None:
+        if grade_id not in scale:
+            self.problem(where, f"{what}{grade_id!r} is not a grade of the scale ({', '.join(scale.ids)})", rule_id)
 
     def _check_unique(self, items: list[tuple[str, Location]], what: str, subject: bool = False) -> None:
         seen: dict[str, Location] = {}
@@ -245,7 +346,6 @@ class _PackBuilder:
     def _rules(self, document: Document, judgements: dict[str, Judgement], metrics: dict[str, Metric],
                scale: Scale, source: Source) -> list[Rule]:
         rules = []
-        grades = ", ".join(scale.ids)
         for index, item in enumerate(document.data["rules"]):
             if item.get("kind") == "query":
                 continue
@@ -265,17 +365,8 @@ class _PackBuilder:
                         + did_you_mean(item["metric"], metrics))
                 continue
             types = _condition_types(metric, metrics)
-            bands = []
-            for grade_id, text in item["bands"].items():
-                if grade_id not in scale:
-                    problem(document.where_key(path + ("bands", grade_id)),
-                            f"{grade_id!r} is not a grade of the scale ({grades})")
-                condition = self._condition(text, types, document, path + ("bands", grade_id), rule_id)
-                if condition is not None:
-                    bands.append(Band(grade_id, condition))
-            if item["otherwise"] not in scale:
-                problem(document.where(path + ("otherwise",)),
-                        f"otherwise {item['otherwise']!r} is not a grade of the scale ({grades})")
+            bands = self._bands(item["bands"], types, document, path, rule_id, scale)
+            self._check_grade(item["otherwise"], document.where(path + ("otherwise",)), rule_id, scale, "otherwise ")
             applies_when = None
             if "applies_when" in item:
                 applies_when = self._condition(item["applies_when"], types, document,

@@ -34,11 +34,18 @@ def schema(name: str) -> dict[str, Any]:
     return json.loads(text)  # type: ignore[no-any-return]
 
 
+SCHEMAS = ("metrics", "pack", "catalogue", "rules", "pack-tests")
+
+
 @cache
 def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
 
-    return Draft202012Validator(schema(name))
+    # pack.schema.json borrows rule keys from rules.schema.json by $ref
+    registry = Registry().with_resources((schema(other)["$id"], Resource.from_contents(schema(other)))
+                                         for other in SCHEMAS)
+    return Draft202012Validator(schema(name), registry=registry)
 
 
 def validate(document: Document, name: str) -> list[Problem]:

@@ -29,7 +29,8 @@ def document(result: Result, *, fail_on: str, at: datetime.datetime | None = Non
             "id": pack.id,
             "version": pack.version,
             "title": pack.title,
-            "extends": None,
+            "extends": [{"id": pack_id, "version": version} for pack_id, version in pack.extends],
+            "disabled": [{"rule": rule_id, "reason": reason} for rule_id, reason in pack.disabled],
             "source": {
                 "title": pack.source.title,
                 "publisher": pack.source.publisher,

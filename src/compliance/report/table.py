@@ -19,7 +19,8 @@ def render(documents: list[dict[str, Any]], several: bool) -> str:
 def _one(doc: dict[str, Any]) -> str:
     pack = doc["pack"]
     lines = [
-        f"{doc['authority']}, {doc['period']}: {pack['title']} ({pack['id']} {pack['version']})",
+        f"{doc['authority']}, {doc['period']}: {pack['title']} ({pack['id']} {pack['version']}"
+        + "".join(f", extends {parent['id']} {parent['version']}" for parent in pack["extends"]) + ")",
         *([f"Partial run: only {', '.join(doc['run']['only'])}"] if doc["run"]["partial"] else []),
         "",
         "Record of main findings",
@@ -27,6 +28,7 @@ def _one(doc: dict[str, Any]) -> str:
     ]
     lines += _areas(doc)
     lines += _further(doc)
+    lines += _disabled(doc)
     lines += _queries(doc)
     lines += _not_evidenced(doc)
     lines += ["", _summary(doc)]
@@ -87,6 +89,16 @@ def _reference(item: dict[str, Any]) -> str:
     cites = item["cites"]
     word = "para" if len(cites) == 1 else "paras"
     return f"{item['rule']}; {word} {', '.join(cites)}"
+
+
+def _disabled(doc: dict[str, Any]) -> list[str]:
+    disabled = doc["pack"].get("disabled", [])
+    if not disabled:
+        return []
+    lines = ["", f"Disabled by {doc['pack']['id']}"]
+    for item in disabled:
+        lines += _wrapped(" -", f"{item['rule']}: {item['reason']}", "not checked")
+    return lines
 
 
 def _queries(doc: dict[str, Any]) -> list[str]:
