@@ -82,15 +82,17 @@ def _pack_option(function: Any) -> Any:
 @click.option("--strict", is_flag=True, help="A metric that a rule reads and the file lacks is an error.")
 @click.option("--only", multiple=True, metavar="ID",
               help="Check only this judgement (with the judgements it reads) or rule; repeatable.")
+@click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A waivers file shared by the authorities checked.")
 def check(metrics: tuple[str, ...], pack: str | None, output_format: str, output: Path | None,
-          fail_on: str, strict: bool, only: tuple[str, ...]) -> None:
+          fail_on: str, strict: bool, only: tuple[str, ...], waivers: str | None) -> None:
     """Grade METRICS files (or folders of them) against a rule pack."""
     from .report import formatter
     from .report.document import document
     from .runner import check as run_check
     from .runner import write_atomically
 
-    run = run_check(list(metrics), pack=pack, strict=strict, only=only)
+    run = run_check(list(metrics), pack=pack, strict=strict, only=only, waivers=waivers)
     worse_than = _fail_on_scores(run.results, fail_on)
     documents = [document(result, fail_on=fail_on) for result in run.results]
     if documents:

@@ -5,6 +5,7 @@ Pure: values in, values out. Nothing here reads files, prints or exits.
 
 from __future__ import annotations
 
+import datetime
 from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from .model import (
     Status,
     Submission,
     Unit,
+    Waiver,
 )
 
 #: How each benchmark is named in evidence sentences.
@@ -43,10 +45,23 @@ BENCHMARK_WORDS = {
 }
 
 
-def evaluate(pack: Pack, submission: Submission) -> Result:
-    """Grade every rule of ``pack`` on ``submission`` and aggregate the judgement tree."""
+def evaluate(pack: Pack, submission: Submission, today: datetime.date | None = None) -> Result:
+    """Grade every rule of ``pack`` on ``submission`` and aggregate the judgement tree.
+
+    A waiver applies up to and including its expiry date, judged on ``today`` (the day
+    of the run by default); a waived finding keeps, in its evidence, what it would have been.
+    """
+    today = today or datetime.date.today()
     shared = {metric_id: item.value for metric_id, item in submission.values.items()}
-    findings = tuple(grade_finding(rule, pack, submission, shared) for rule in pack.rules)
+    rule_ids = {rule.id for rule in pack.rules}
+    waivers = tuple((w, datetime.date.fromisoformat(w.expires) >= today)
+                    for w in submission.waivers if w.rule in rule_ids)
+    active: dict[str, Waiver] = {}
+    for waiver, applies in waivers:
+        if applies:
+            active.setdefault(waiver.rule, waiver)
+    findings = tuple(_waived(grade_finding(rule, pack, submission, shared), active.get(rule.id))
+                     for rule in pack.rules)
     areas, further = improvements(pack, findings)
     return Result(
         submission=submission,
@@ -56,7 +71,16 @@ def evaluate(pack: Pack, submission: Submission) -> Result:
         areas_for_improvement=areas,
         further_shortfalls=further,
         queries=tuple(check_query(query, pack, submission, shared) for query in pack.queries),
+        waivers=waivers,
     )
+
+
+def _waived(finding: Finding, waiver: Waiver | None) -> Finding:
+    if waiver is None:
+        return finding
+    evidence = (f"waived until {waiver.expires}, agreed by {waiver.agreed_by}: {waiver.reason}; "
+                f"without the waiver: {finding.evidence}")
+    return Finding(finding.rule, Status.WAIVED, evidence, None, finding.value, finding.benchmarks)
 
 
 def check_query(query: Query, pack: Pack, submission: Submission, shared: Mapping[str, Any]) -> QueryResult:

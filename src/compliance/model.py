@@ -240,6 +240,18 @@ class MetricValue:
 
 
 @dataclass(frozen=True)
+class Waiver:
+    """An agreed exception: a rule not applied to an authority, until a date."""
+
+    rule: str
+    reason: str
+    agreed_by: str
+    expires: str  # YYYY-MM-DD; the waiver applies up to and including this day
+    location: Location
+    authority: str | None = None  # in a shared waivers file; None means every authority
+
+
+@dataclass(frozen=True)
 class Submission:
     """A metrics file: one authority's figures for one period."""
 
@@ -250,6 +262,7 @@ class Submission:
     code: str | None = None
     as_of: str | None = None
     pack: str | None = None
+    waivers: tuple[Waiver, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -302,3 +315,5 @@ class Result:
     areas_for_improvement: tuple[Improvement, ...]
     further_shortfalls: tuple[Improvement, ...]
     queries: tuple[QueryResult, ...] = ()
+    #: every waiver that named a rule of this run, and whether it applied or had expired
+    waivers: tuple[tuple[Waiver, bool], ...] = ()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .engine import evaluate, strict_check
-from .model import InputError, Location, Pack, Problem, Result
+from .loader import Document
+from .model import InputError, Location, Pack, Problem, Result, Submission
 from .packs import find_pack, load_pack, select
-from .submissions import build_submission, read_metrics
+from .submissions import build_submission, read_metrics, read_waivers, waivers_for
 
 #: Files in a folder argument that are not metrics files.
 NOT_METRICS = {"comply.yaml"}
@@ -49,13 +50,21 @@ def pack_for(reference: str | None, relative_to: Path | None = None) -> Pack:
 
 
 def check(arguments: list[str], *, pack: str | None = None, strict: bool = False,
-          only: tuple[str, ...] = ()) -> CheckRun:
+          only: tuple[str, ...] = (), waivers: str | None = None) -> CheckRun:
     """Check every metrics file; a file that cannot be checked is a problem, the rest go on.
 
-    ``only`` narrows every pack to those judgements and rules (packs.select).
+    ``only`` narrows every pack to those judgements and rules (packs.select); ``waivers``
+    names a waivers file shared by the authorities (a metrics file's own waivers come first).
     """
     paths, problems, several = metrics_paths(arguments)
     run = CheckRun(problems=problems, several=several)
+    shared_waivers = None
+    if waivers:
+        try:
+            shared_waivers = read_waivers(waivers)
+        except InputError as error:
+            run.problems += error.problems
+            return run
     failed_packs: set[str] = set()
     for path in paths:
         try:
@@ -69,6 +78,8 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
                 failed_packs.add(reference)
                 raise
             submission = build_submission(document, chosen)
+            if shared_waivers is not None:
+                submission = _with_shared_waivers(submission, shared_waivers, chosen)
             if strict:
                 strict_check(chosen, submission)
         except InputError as error:
@@ -76,6 +87,16 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
             continue
         run.results.append(evaluate(chosen, submission))
     return run
+
+
+def _with_shared_waivers(submission: Submission, document: Document, pack: Pack) -> Submission:
+    problems: list[Problem] = []
+    names = {submission.authority.casefold(), (submission.code or "").casefold()}
+    found = [w for w in waivers_for(document, ("waivers",), pack, problems)
+             if w.authority is None or w.authority.casefold() in names]
+    if problems:
+        raise InputError(problems)
+    return replace(submission, waivers=submission.waivers + tuple(found))
 
 
 def write_atomically(path: Path, text: str) -> None:

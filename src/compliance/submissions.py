@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .loader import Document, PathKey, read_yaml
-from .model import InputError, Metric, MetricValue, Pack, Problem, Submission, Unit
+from .model import InputError, Metric, MetricValue, Pack, Problem, Submission, Unit, Waiver
 from .schema import did_you_mean, validate
 
 _UNIT_WORDS = {
@@ -22,15 +23,20 @@ _NUMBER_FIELDS = ("national", "region", "neighbours", "target")
 
 def read_metrics(path: str | Path) -> Document:
     """Read a metrics file and check its shape against the metrics schema."""
+    return _read_checked(path, "metrics", _may_be_yes_no)
+
+
+def _read_checked(path: str | Path, schema_name: str, may_be_yes_no: Callable[[PathKey], bool]) -> Document:
+    """Read a file and check its shape; a plain yes/no/on/off is refused where no answer is expected."""
     document = read_yaml(path)
     problems = [
         Problem(document.where(where), f"{text!r} is a YAML 1.1 boolean; write true or false, "
                                        "or quote it if you mean text")
         for where, text in document.yaml11_booleans.items()
-        if not _may_be_yes_no(where)
+        if not may_be_yes_no(where)
     ]
     flagged = {problem.location for problem in problems}
-    problems += [p for p in validate(document, "metrics") if p.location not in flagged]
+    problems += [p for p in validate(document, schema_name) if p.location not in flagged]
     if problems:
         raise InputError(problems)
     return document
@@ -51,6 +57,7 @@ def build_submission(document: Document, pack: Pack) -> Submission:
         if value is not None:
             values[metric_id] = value
     checker.check_header()
+    waivers = waivers_for(document, ("waivers",), pack, checker.problems)
     if checker.problems:
         raise InputError(checker.problems)
     data = document.data
@@ -62,7 +69,33 @@ def build_submission(document: Document, pack: Pack) -> Submission:
         code=data.get("code"),
         as_of=data.get("as_of"),
         pack=data.get("pack"),
+        waivers=tuple(waivers),
     )
+
+
+def read_waivers(path: str | Path) -> Document:
+    """A shared waivers file, checked against its schema."""
+    return _read_checked(path, "waivers", lambda where: False)
+
+
+def waivers_for(document: Document, path: PathKey, pack: Pack, problems: list[Problem]) -> list[Waiver]:
+    """The waivers at ``path`` in ``document``, each checked: a rule of the pack, a real date."""
+    rules = [rule.id for rule in pack.rules]
+    waivers = []
+    for index, item in enumerate(document.data.get(path[0], []) if len(path) == 1 else []):
+        where = path + (index,)
+        before = len(problems)
+        if item["rule"] not in rules:
+            problems.append(Problem(document.where(where + ("rule",)), f"waives unknown rule {item['rule']!r} of "
+                                    f"pack {pack.id}" + did_you_mean(item["rule"], rules)))
+        try:
+            datetime.date.fromisoformat(item["expires"])
+        except ValueError:
+            problems.append(Problem(document.where(where + ("expires",)), f"{item['expires']!r} is not a real date"))
+        if len(problems) == before:
+            waivers.append(Waiver(item["rule"], " ".join(item["reason"].split()), item["agreed_by"],
+                                  item["expires"], document.where(where), item.get("authority")))
+    return waivers
 
 
 class _Checker:

@@ -58,6 +58,11 @@ def document(result: Result, *, fail_on: str, at: datetime.datetime | None = Non
         "findings": [_finding(result, f) for f in result.findings],
         "areas_for_improvement": [_improvement(a) for a in result.areas_for_improvement],
         "further_shortfalls": [_improvement(a) for a in result.further_shortfalls],
+        "waivers": [
+            {"rule": w.rule, "reason": w.reason, "agreed_by": w.agreed_by, "expires": w.expires,
+             "status": "applied" if applies else "expired"}
+            for w, applies in result.waivers
+        ],
         "queries": [
             {"id": q.query.id, "title": q.query.title, "status": q.status.value, "text": q.text,
              "cites": list(q.query.cites)}

@@ -28,6 +28,7 @@ def _one(doc: dict[str, Any]) -> str:
     ]
     lines += _areas(doc)
     lines += _further(doc)
+    lines += _waivers(doc)
     lines += _disabled(doc)
     lines += _queries(doc)
     lines += _not_evidenced(doc)
@@ -89,6 +90,19 @@ def _reference(item: dict[str, Any]) -> str:
     cites = item["cites"]
     word = "para" if len(cites) == 1 else "paras"
     return f"{item['rule']}; {word} {', '.join(cites)}"
+
+
+def _waivers(doc: dict[str, Any]) -> list[str]:
+    waivers = doc.get("waivers", [])
+    if not waivers:
+        return []
+    lines = ["", "Waivers"]
+    for waiver in waivers:
+        state = (f"waived until {waiver['expires']}" if waiver["status"] == "applied"
+                 else f"EXPIRED on {waiver['expires']}: the rule applies again")
+        lines += _wrapped(" -", f"{waiver['rule']}: {state}; agreed by {waiver['agreed_by']}: {waiver['reason']}",
+                          waiver["status"])
+    return lines
 
 
 def _disabled(doc: dict[str, Any]) -> list[str]:
