@@ -144,9 +144,9 @@ def test_missing_file_and_missing_pack():
     assert "no pack 'no-such-pack'" in result.stderr
 
 
-def test_output_file_is_written_and_stdout_stays_empty(tmp_path):
+def test_output_file_is_written_and_quiet_keeps_stdout_empty(tmp_path):
     target = tmp_path / "result.json"
-    result = comply("check", GOOD, "--pack", MINI, "--format", "json", "-o", target)
+    result = comply("check", GOOD, "--pack", MINI, "--format", "json", "-o", target, "--quiet")
     assert (result.exit_code, result.stdout) == (0, "")
     assert json.loads(target.read_text())["authority"] == "Testshire"
     assert [p.name for p in tmp_path.iterdir()] == ["result.json"]  # no temporary left behind

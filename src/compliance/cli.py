@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
 from .model import InputError, Location, Problem
@@ -70,13 +71,82 @@ def _pack_option(function: Any) -> Any:
                              "file names, else ofsted-slac-2011.")(function)
 
 
+def _output_options(function: Any) -> Any:
+    """--format, -o, --table-format and --quiet, shared by check and report."""
+    from .report import FORMATS
+
+    options = [
+        click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="table",
+                     show_default=True, help="Format of standard output, and of -o files when given."),
+        click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+                     help="Also write to FILE (atomically), in the format its extension names (.md .html .csv "
+                          ".json .xml .xlsx .txt) unless --format is given; repeatable."),
+        click.option("--table-format", default="simple", show_default=True, metavar="STYLE",
+                     help="tabulate's table style for --format table: simple, github, rst, latex, ..."),
+        click.option("-q", "--quiet", is_flag=True, help="Print nothing on standard output."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _emit(documents: list[dict[str, Any]], several: bool, output_format: str, outputs: tuple[Path, ...],
+          table_format: str, quiet: bool) -> list[Problem]:
+    """Write each -o file and standard output; return the problems of files that could not be written."""
+    from tabulate import tabulate_formats
+
+    from .report import FORMATS, format_for, render
+    from .runner import write_atomically
+
+    if table_format not in tabulate_formats:
+        raise click.BadParameter(f"{table_format!r} is not a tabulate table style; try one of: "
+                                 + ", ".join(sorted(tabulate_formats)), param_hint="--table-format")
+    explicit = click.get_current_context().get_parameter_source("output_format") is not ParameterSource.DEFAULT
+    plan = []
+    for path in outputs:
+        name = output_format if explicit else format_for(path)
+        if name is None:
+            raise click.BadParameter(f"cannot tell the format of {path} from its extension; give --format",
+                                     param_hint="-o")
+        plan.append((path, name))
+    problems = []
+    rendered: dict[str, str | bytes] = {}
+    for path, name in plan:
+        if name not in rendered:
+            rendered[name] = render(name, documents, several, table_format)
+        try:
+            write_atomically(path, rendered[name])
+        except OSError as error:
+            problems.append(Problem(Location(str(path)), f"cannot write: {error.strerror}"))
+    if not quiet:
+        if FORMATS[output_format].binary:
+            if not outputs:
+                raise click.BadParameter(f"{output_format} is a binary format: write it to a file with -o",
+                                         param_hint="--format")
+        else:
+            text = rendered.get(output_format) or render(output_format, documents, several, table_format)
+            click.echo(text, nl=False)
+    return problems
+
+
+def _exit_status(documents: list[dict[str, Any]], fail_on: str) -> int:
+    """1 when a judgement is at or worse than --fail-on in any document, else 0."""
+    for doc in documents:
+        scores = {grade["id"]: grade["score"] for grade in doc["scale"]}
+        if fail_on != "never" and fail_on not in scores:
+            raise click.BadParameter(f"{fail_on!r} is not a grade of pack {doc['pack']['id']} "
+                                     f"({', '.join(scores)}) nor 'never'", param_hint="--fail-on")
+    if fail_on == "never":
+        return EXIT_OK
+    failing = any(j["score"] is not None and j["score"] >= {g["id"]: g["score"] for g in doc["scale"]}[fail_on]
+                  for doc in documents for j in doc["judgements"])
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
 @main.command()
 @click.argument("metrics", nargs=-1, required=True, metavar="METRICS...")
 @_pack_option
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the output to FILE (atomically) instead of standard output.")
+@_output_options
 @click.option("--fail-on", default="inadequate", show_default=True, metavar="GRADE|never",
               help="Exit 1 when a judgement is at this grade or worse.")
 @click.option("--strict", is_flag=True, help="A metric that a rule reads and the file lacks is an error.")
@@ -84,48 +154,42 @@ def _pack_option(function: Any) -> Any:
               help="Check only this judgement (with the judgements it reads) or rule; repeatable.")
 @click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE",
               help="A waivers file shared by the authorities checked.")
-def check(metrics: tuple[str, ...], pack: str | None, output_format: str, output: Path | None,
-          fail_on: str, strict: bool, only: tuple[str, ...], waivers: str | None) -> None:
+def check(metrics: tuple[str, ...], pack: str | None, output_format: str, outputs: tuple[Path, ...],
+          table_format: str, quiet: bool, fail_on: str, strict: bool, only: tuple[str, ...],
+          waivers: str | None) -> None:
     """Grade METRICS files (or folders of them) against a rule pack."""
-    from .report import formatter
     from .report.document import document
     from .runner import check as run_check
-    from .runner import write_atomically
 
     run = run_check(list(metrics), pack=pack, strict=strict, only=only, waivers=waivers)
-    worse_than = _fail_on_scores(run.results, fail_on)
     documents = [document(result, fail_on=fail_on) for result in run.results]
+    status = _exit_status(documents, fail_on)
     if documents:
-        text = formatter(output_format).render(documents, run.several)
-        if output:
-            try:
-                write_atomically(output, text)
-            except OSError as error:
-                run.problems.append(Problem(Location(str(output)), f"cannot write: {error.strerror}"))
-        else:
-            click.echo(text, nl=False)
+        run.problems += _emit(documents, run.several, output_format, outputs, table_format, quiet)
     if run.problems:
         _fail(run.problems)
-    failing = any(
-        judgement.grade is not None and judgement.grade.score >= worse_than[id(result)]
-        for result in run.results for judgement in result.judgements
-    )
-    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+    sys.exit(status)
 
 
-def _fail_on_scores(results: list[Any], fail_on: str) -> dict[int, float]:
-    """For each result, the score at or beyond which a judgement fails the run."""
-    scores: dict[int, float] = {}
-    for result in results:
-        if fail_on == "never":
-            scores[id(result)] = float("inf")
-        elif fail_on in result.pack.scale:
-            scores[id(result)] = result.pack.scale[fail_on].score
-        else:
-            grades = ", ".join(result.pack.scale.ids)
-            raise click.BadParameter(f"{fail_on!r} is not a grade of pack {result.pack.id} ({grades}) "
-                                     "nor 'never'", param_hint="--fail-on")
-    return scores
+@main.command()
+@click.argument("result", metavar="RESULT.json", type=click.Path(dir_okay=False, path_type=Path))
+@_output_options
+@click.option("--fail-on", default="never", show_default=True, metavar="GRADE|never",
+              help="Exit 1 when a judgement in the result is at this grade or worse.")
+def report(result: Path, output_format: str, outputs: tuple[Path, ...], table_format: str, quiet: bool,
+           fail_on: str) -> None:
+    """Render a saved JSON result again, in any format, without re-evaluating anything."""
+    from .report.document import read_result
+
+    try:
+        documents, several = read_result(result)
+    except InputError as error:
+        _fail(error.problems)
+    status = _exit_status(documents, fail_on)
+    problems = _emit(documents, several, output_format, outputs, table_format, quiet)
+    if problems:
+        _fail(problems)
+    sys.exit(status)
 
 
 @main.command()

@@ -34,7 +34,7 @@ def schema(name: str) -> dict[str, Any]:
     return json.loads(text)  # type: ignore[no-any-return]
 
 
-SCHEMAS = ("metrics", "pack", "catalogue", "rules", "pack-tests", "waivers")
+SCHEMAS = ("metrics", "pack", "catalogue", "rules", "pack-tests", "waivers", "result")
 
 
 @cache

@@ -1,26 +1,48 @@
 """Formatters: each renders result documents (report.document) and never re-evaluates.
 
-A formatter is a module in this package with ``render(documents, several) -> str``
-(``several``: the run was given several metrics files, or a folder); FORMATS
-maps the name ``--format`` takes to the module, imported only when used.
+A formatter is a module in this package with
+``render(documents, several, table_format) -> str | bytes``; ``several`` says the run was
+given several metrics files or a folder, ``table_format`` is tabulate's table style for
+the text formats that use it. FORMATS maps the name ``--format`` takes to the module
+(imported only when used) and the file extensions that select it for ``-o``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import import_module
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any
 
 
-class Formatter(Protocol):
-    def render(self, documents: list[dict[str, Any]], several: bool) -> str: ...
+@dataclass(frozen=True)
+class Format:
+    name: str
+    module: str
+    extensions: tuple[str, ...]
+    binary: bool = False
 
 
-#: --format name -> module under compliance.report
-FORMATS: dict[str, str] = {
-    "table": "table",
-    "json": "json_format",
+FORMATS: dict[str, Format] = {
+    item.name: item
+    for item in (
+        Format("table", "table", (".txt",)),
+        Format("markdown", "markdown", (".md", ".markdown")),
+        Format("html", "html", (".html", ".htm")),
+        Format("csv", "csv_format", (".csv",)),
+        Format("json", "json_format", (".json",)),
+        Format("junit", "junit", (".xml",)),
+        Format("xlsx", "xlsx", (".xlsx",), binary=True),
+    )
 }
 
 
-def formatter(name: str) -> Formatter:
-    return import_module(f"{__name__}.{FORMATS[name]}")  # type: ignore[return-value]
+def format_for(path: Path) -> str | None:
+    """The format a file's extension asks for, or None."""
+    suffix = path.suffix.lower()
+    return next((f.name for f in FORMATS.values() if suffix in f.extensions), None)
+
+
+def render(name: str, documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str | bytes:
+    module = import_module(f"{__name__}.{FORMATS[name].module}")
+    return module.render(documents, several, table_format)  # type: ignore[no-any-return]

@@ -7,10 +7,14 @@ Keys are documented in the README ("JSON output").
 from __future__ import annotations
 
 import datetime
+import json
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..model import Finding, Grade, Improvement, Result
+from ..loader import Document
+from ..model import Finding, Grade, Improvement, InputError, Location, Problem, Result
+from ..schema import validate
 
 SCHEMA_VERSION = 1
 
@@ -69,6 +73,28 @@ def document(result: Result, *, fail_on: str, at: datetime.datetime | None = Non
             for q in result.queries
         ],
     }
+
+
+def read_result(path: Path) -> tuple[list[dict[str, Any]], bool]:
+    """A saved JSON result (one object, or an array for several files), checked against its schema."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            payload = json.load(stream)
+    except OSError as error:
+        raise InputError([Problem(Location(str(path)), f"cannot read: {error.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise InputError([Problem(Location(str(path)), "not UTF-8 text")]) from None
+    except json.JSONDecodeError as error:
+        raise InputError([Problem(Location(str(path), error.lineno, error.colno),
+                                  f"not JSON: {error.msg}")]) from None
+    problems = validate(Document(str(path), payload), "result")
+    if problems:
+        raise InputError([Problem(p.location, "not a comply result: " + p.message) for p in problems[:5]])
+    several = isinstance(payload, list)
+    documents = payload if several else [payload]
+    if not documents:
+        raise InputError([Problem(Location(str(path)), "the result holds no authority")])
+    return documents, several
 
 
 def _grade(grade: Grade | None) -> dict[str, Any]:

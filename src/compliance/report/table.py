@@ -1,4 +1,8 @@
-"""--format table: the record of main findings and what follows it, for a terminal."""
+"""--format table: the record of main findings and what follows it, for a terminal.
+
+Tables are drawn by tabulate in the style --table-format names (simple by default;
+rst, latex, github... come free).
+"""
 
 from __future__ import annotations
 
@@ -7,97 +11,73 @@ from typing import Any
 
 from tabulate import tabulate
 
-from ..model import TIMESCALES
+from . import shape
 
 WIDTH = 100
 
 
-def render(documents: list[dict[str, Any]], several: bool) -> str:
-    return "\n\n".join(_one(document) for document in documents) + "\n"
+def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
+    parts = [_comparison(documents, table_format)] if len(documents) > 1 else []
+    parts += [_one(document, table_format) for document in documents]
+    return "\n\n".join(parts) + "\n"
 
 
-def _one(doc: dict[str, Any]) -> str:
-    pack = doc["pack"]
-    lines = [
-        f"{doc['authority']}, {doc['period']}: {pack['title']} ({pack['id']} {pack['version']}"
-        + "".join(f", extends {parent['id']} {parent['version']}" for parent in pack["extends"]) + ")",
-        *([f"Partial run: only {', '.join(doc['run']['only'])}"] if doc["run"]["partial"] else []),
-        "",
-        "Record of main findings",
-        _record_table(doc),
-    ]
-    lines += _areas(doc)
-    lines += _further(doc)
-    lines += _waivers(doc)
-    lines += _disabled(doc)
-    lines += _queries(doc)
-    lines += _not_evidenced(doc)
-    lines += ["", _summary(doc)]
+def _comparison(documents: list[dict[str, Any]], table_format: str) -> str:
+    codes, rows = shape.comparison(documents)
+    table = tabulate([[name, *labels] for name, labels in rows], headers=["Authority", *[c for c, _ in codes]],
+                     tablefmt=table_format)
+    key = "\n".join(f"  {code}  {title}" for code, title in codes)
+    return f"Comparison of {len(documents)} authorities\n{table}\n\nKey:\n{key}"
+
+
+def _one(doc: dict[str, Any], table_format: str) -> str:
+    lines = [f"{doc['authority']}, {doc['period']}: {shape.pack_line(doc)}"]
+    if doc["run"]["partial"]:
+        lines.append(f"Partial run: only {', '.join(doc['run']['only'])}")
+    rows = []
+    for section, judgements in shape.record_rows(doc):
+        rows += [[section, ""], *[["  " + j["title"], shape.label(j)] for j in judgements]]
+    # judgements are indented under their section, so keep the cells' leading spaces
+    lines += ["", "Record of main findings",
+              tabulate(rows, headers=["Judgement", "Grade"], tablefmt=table_format, preserve_whitespace=True)]
+    lines += _areas(doc) + _listed(doc, "further_shortfalls", "Further shortfalls (no timescale set)")
+    lines += _waivers(doc) + _disabled(doc) + _queries(doc) + _not_evidenced(doc, table_format)
+    lines += ["", shape.summary(doc)]
     return "\n".join(lines)
-
-
-def _record_table(doc: dict[str, Any]) -> str:
-    # Judgements are indented under their section, so keep the cells' leading spaces.
-    return tabulate(_record_rows(doc), headers=["Judgement", "Grade"], tablefmt="simple",
-                    preserve_whitespace=True)
-
-
-def _record_rows(doc: dict[str, Any]) -> list[list[str]]:
-    rows: list[list[str]] = []
-    section = None
-    for judgement in doc["judgements"]:
-        if judgement["section"] != section:
-            section = judgement["section"]
-            rows.append([section, ""])
-        rows.append(["  " + judgement["title"], judgement["label"] or "Not judged"])
-    return rows
 
 
 def _wrapped(number: str, text: str, reference: str) -> list[str]:
     indent = " " * (len(number) + 1)
-    return textwrap.wrap(f"{text} [{reference}]", WIDTH, initial_indent=f"{number} ",
-                         subsequent_indent=indent)
+    return textwrap.wrap(f"{text} [{reference}]", WIDTH, initial_indent=f"{number} ", subsequent_indent=indent)
 
 
 def _areas(doc: dict[str, Any]) -> list[str]:
-    areas = doc["areas_for_improvement"]
-    if not areas:
+    groups = shape.areas_by_timescale(doc)
+    if not groups:
         return ["", "Areas for improvement: none"]
     lines = ["", "Areas for improvement"]
-    number = 0
-    for timescale in TIMESCALES:
-        group = [area for area in areas if area["timescale"] == timescale]
-        if not group:
-            continue
+    for timescale, areas in groups:
         lines += ["", timescale.capitalize() + ":"]
-        for area in group:
-            number += 1
-            lines += _wrapped(f"{number:>2}.", area["text"], _reference(area))
+        for number, area in areas:
+            lines += _wrapped(f"{number:>2}.", area["text"], shape.reference(area))
     return lines
 
 
-def _further(doc: dict[str, Any]) -> list[str]:
-    further = doc["further_shortfalls"]
-    if not further:
+def _listed(doc: dict[str, Any], key: str, heading: str) -> list[str]:
+    items = doc[key]
+    if not items:
         return []
-    lines = ["", "Further shortfalls (no timescale set)"]
-    for item in further:
-        lines += _wrapped(" -", item["text"], _reference(item))
+    lines = ["", heading]
+    for item in items:
+        lines += _wrapped(" -", item["text"], shape.reference(item))
     return lines
-
-
-def _reference(item: dict[str, Any]) -> str:
-    cites = item["cites"]
-    word = "para" if len(cites) == 1 else "paras"
-    return f"{item['rule']}; {word} {', '.join(cites)}"
 
 
 def _waivers(doc: dict[str, Any]) -> list[str]:
-    waivers = doc.get("waivers", [])
-    if not waivers:
+    if not doc["waivers"]:
         return []
     lines = ["", "Waivers"]
-    for waiver in waivers:
+    for waiver in doc["waivers"]:
         state = (f"waived until {waiver['expires']}" if waiver["status"] == "applied"
                  else f"EXPIRED on {waiver['expires']}: the rule applies again")
         lines += _wrapped(" -", f"{waiver['rule']}: {state}; agreed by {waiver['agreed_by']}: {waiver['reason']}",
@@ -106,17 +86,16 @@ def _waivers(doc: dict[str, Any]) -> list[str]:
 
 
 def _disabled(doc: dict[str, Any]) -> list[str]:
-    disabled = doc["pack"].get("disabled", [])
-    if not disabled:
+    if not doc["pack"]["disabled"]:
         return []
     lines = ["", f"Disabled by {doc['pack']['id']}"]
-    for item in disabled:
+    for item in doc["pack"]["disabled"]:
         lines += _wrapped(" -", f"{item['rule']}: {item['reason']}", "not checked")
     return lines
 
 
 def _queries(doc: dict[str, Any]) -> list[str]:
-    queries = doc.get("queries", [])
+    queries = doc["queries"]
     if not queries:
         return []
     raised = [q for q in queries if q["status"] == "raised"]
@@ -124,30 +103,13 @@ def _queries(doc: dict[str, Any]) -> list[str]:
     lines = ["", f"Data queries: {len(raised)} raised, {len(queries) - len(raised) - unchecked} passed, "
                  f"{unchecked} not checked"]
     for query in raised:
-        lines += _wrapped(" -", query["text"], _reference({"rule": query["id"], "cites": query["cites"]}))
+        lines += _wrapped(" -", query["text"], shape.reference(query))
     return lines
 
 
-def _not_evidenced(doc: dict[str, Any]) -> list[str]:
+def _not_evidenced(doc: dict[str, Any], table_format: str) -> list[str]:
     missing = [f for f in doc["findings"] if f["status"] == "not_evidenced"]
     if not missing:
         return []
     rows = [[f["rule"], f["evidence"].removeprefix("not evidenced: ")] for f in missing]
-    return ["", f"Not evidenced ({len(missing)})", tabulate(rows, headers=["Rule", "Missing"], tablefmt="simple")]
-
-
-def _summary(doc: dict[str, Any]) -> str:
-    counts = {grade["id"]: 0 for grade in doc["scale"]}
-    not_judged = 0
-    for judgement in doc["judgements"]:
-        if judgement["grade"]:
-            counts[judgement["grade"]] += 1
-        else:
-            not_judged += 1
-    parts = [f"{count} {grade['label'].lower()}" for grade in doc["scale"]
-             if (count := counts[grade["id"]])]
-    if not_judged:
-        parts.append(f"{not_judged} not judged")
-    graded = sum(1 for f in doc["findings"] if f["status"] == "graded")
-    return (f"{len(doc['judgements'])} judgements: {', '.join(parts)}. "
-            f"{graded} of {len(doc['findings'])} rules graded.")
+    return ["", f"Not evidenced ({len(missing)})", tabulate(rows, headers=["Rule", "Missing"], tablefmt=table_format)]

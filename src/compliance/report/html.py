@@ -1,0 +1,78 @@
+"""--format html: one self-contained page (inline CSS and SVG, no script, no network).
+
+Rendered by a jinja2 template with autoescaping, so nothing from an input file can
+become markup. Grades are badges that carry their text and a border style as well as a
+colour, so they read in greyscale print and without colour vision.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from . import shape
+
+CHART_ROW = 22  # px per judgement in the chart
+
+
+def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
+    environment = Environment(loader=PackageLoader("compliance.report", "templates"),
+                              autoescape=select_autoescape(default=True, default_for_string=True),
+                              trim_blocks=True, lstrip_blocks=True)
+    template = environment.get_template("report.html.j2")
+    return template.render(
+        documents=[_view(doc) for doc in documents],
+        comparison=shape.comparison(documents) if len(documents) > 1 else None,
+        title=documents[0]["authority"] if len(documents) == 1 else f"Comparison of {len(documents)} authorities",
+        grade_class=_grade_class(documents[0]["scale"]),
+    )
+
+
+def _grade_class(scale: list[dict[str, Any]]) -> dict[str, str]:
+    """CSS class per grade label: best green, worst red, the middle grades between."""
+    classes = {"Not judged": "grade-none", "Waived": "grade-none"}
+    last = len(scale)
+    for grade in scale:
+        position = 1 if grade["score"] == 1 else last if grade["score"] == last else 2 if grade["score"] == 2 else 3
+        classes[grade["label"]] = f"grade-{position}"
+    return classes
+
+
+def _view(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "doc": doc,
+        "pack_line": shape.pack_line(doc),
+        "record": shape.record_rows(doc),
+        "areas": shape.areas_by_timescale(doc),
+        "chart": _chart(doc),
+        "evidence": [dict(f, value_text=shape.value_text(f), benchmarks_text=shape.benchmarks_text(f),
+                          shown=shape.label(f) if f["status"] == "graded" else "Waived")
+                     for f in doc["findings"] if f["status"] in ("graded", "waived")],
+        "missing": [f for f in doc["findings"] if f["status"] in ("not_evidenced", "not_applicable")],
+        "summary": shape.summary(doc),
+        "reference": shape.reference,
+        "label": shape.label,
+    }
+
+
+def _chart(doc: dict[str, Any]) -> dict[str, Any]:
+    """Bars for an inline SVG: the better the grade, the longer the bar; the label always written."""
+    steps = len(doc["scale"])
+    bars = []
+    y = 0
+    section = None
+    for judgement in doc["judgements"]:
+        if judgement["section"] != section:
+            section = judgement["section"]
+            bars.append({"heading": section, "y": y + 15})
+            y += CHART_ROW
+        score = judgement["score"]
+        bars.append({
+            "title": judgement["title"] if len(judgement["title"]) <= 48 else judgement["title"][:46] + "…",
+            "label": shape.label(judgement),
+            "width": 0 if score is None else round(300 * (steps + 1 - score) / steps),
+            "y": y,
+        })
+        y += CHART_ROW
+    return {"bars": bars, "height": y + 4}

@@ -1,0 +1,91 @@
+"""--format markdown: a report to paste into a board paper (Markdown with pipe tables)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import shape
+
+
+def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
+    parts = [_comparison(documents)] if len(documents) > 1 else []
+    parts += [_one(document) for document in documents]
+    return "\n\n".join(parts) + "\n"
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
+    return [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+        *["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows],
+    ]
+
+
+def _comparison(documents: list[dict[str, Any]]) -> str:
+    codes, rows = shape.comparison(documents)
+    lines = [f"# Comparison of {len(documents)} authorities", ""]
+    lines += _table(["Authority", *[code for code, _ in codes]], [[name, *labels] for name, labels in rows])
+    lines += ["", "Key: " + "; ".join(f"**{code}** {title}" for code, title in codes) + "."]
+    return "\n".join(lines)
+
+
+def _one(doc: dict[str, Any]) -> str:
+    run = doc["run"]
+    lines = [
+        f"# {_cell(doc['authority'])}: {_cell(doc['period'])}",
+        "",
+        f"- **Pack:** {_cell(shape.pack_line(doc))}",
+        f"- **Source:** {_cell(doc['pack']['source']['title'])}, {_cell(doc['pack']['source']['publisher'])}, "
+        f"{doc['pack']['source']['published']}",
+        f"- **Metrics file:** `{_cell(doc['metrics_file'])}`" + (f" (as of {doc['as_of']})" if doc["as_of"] else ""),
+        f"- **Run:** {run['at']} by comply {run['comply_version']}",
+    ]
+    if run["partial"]:
+        lines.append(f"- **Partial run:** only {', '.join(run['only'])}")
+    lines += ["", "## Record of main findings", ""]
+    rows = []
+    for section, judgements in shape.record_rows(doc):
+        rows += [[f"**{section}**", ""], *[[j["title"], shape.label(j)] for j in judgements]]
+    lines += _table(["Judgement", "Grade"], rows)
+    lines += ["", "## Areas for improvement", ""]
+    groups = shape.areas_by_timescale(doc)
+    if not groups:
+        lines.append("None.")
+    for timescale, areas in groups:
+        lines += [f"**{timescale.capitalize()}:**", ""]
+        lines += [f"{number}. {_cell(area['text'])} ({shape.reference(area)})" for number, area in areas]
+        lines.append("")
+    if doc["further_shortfalls"]:
+        lines += ["## Further shortfalls", "", "Rules that fell short but carry no timescale.", ""]
+        lines += [f"- {_cell(item['text'])} ({shape.reference(item)})" for item in doc["further_shortfalls"]]
+        lines.append("")
+    if doc["waivers"]:
+        lines += ["## Waivers", ""]
+        lines += _table(["Rule", "Status", "Expires", "Agreed by", "Reason"],
+                        [[w["rule"], w["status"], w["expires"], w["agreed_by"], w["reason"]] for w in doc["waivers"]])
+        lines.append("")
+    if doc["pack"]["disabled"]:
+        lines += [f"## Disabled by {doc['pack']['id']}", ""]
+        lines += [f"- **{item['rule']}**: {_cell(item['reason'])}" for item in doc["pack"]["disabled"]]
+        lines.append("")
+    if doc["queries"]:
+        lines += ["## Data queries", ""]
+        lines += _table(["Query", "Status", "Detail"],
+                        [[q["id"], q["status"].replace("_", " "), q["text"] or q["title"]] for q in doc["queries"]])
+        lines.append("")
+    lines += ["## Evidence", ""]
+    graded = [f for f in doc["findings"] if f["status"] in ("graded", "waived")]
+    lines += _table(["Rule", "Judgement", "Value", "Benchmarks", "Grade", "Cites"],
+                    [[f["rule"], f["judgement"], shape.value_text(f), shape.benchmarks_text(f),
+                      shape.label(f) if f["status"] == "graded" else "Waived", ", ".join(f["cites"])]
+                     for f in graded])
+    missing = [f for f in doc["findings"] if f["status"] in ("not_evidenced", "not_applicable")]
+    if missing:
+        lines += ["", "## Not evidenced", ""]
+        lines += _table(["Rule", "Why"], [[f["rule"], f["evidence"]] for f in missing])
+    lines += ["", shape.summary(doc)]
+    return "\n".join(lines)

@@ -1,0 +1,112 @@
+"""What several formats show, computed once from result documents: pure functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import TIMESCALES
+
+BENCHMARK_WORDS = {"national": "England", "region": "region", "neighbours": "statistical neighbours",
+                   "previous": "previously", "target": "target"}
+
+
+def record_rows(doc: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The record of main findings in order, as (section, its judgements)."""
+    sections: list[tuple[str, list[dict[str, Any]]]] = []
+    for judgement in doc["judgements"]:
+        if not sections or sections[-1][0] != judgement["section"]:
+            sections.append((judgement["section"], []))
+        sections[-1][1].append(judgement)
+    return sections
+
+
+def areas_by_timescale(doc: dict[str, Any]) -> list[tuple[str, list[tuple[int, dict[str, Any]]]]]:
+    """Areas for improvement grouped by timescale in the report's order, numbered throughout."""
+    groups = []
+    number = 0
+    for timescale in TIMESCALES:
+        group = []
+        for area in doc["areas_for_improvement"]:
+            if area["timescale"] == timescale:
+                number += 1
+                group.append((number, area))
+        if group:
+            groups.append((timescale, group))
+    return groups
+
+
+def reference(item: dict[str, Any]) -> str:
+    """'RULE-ID; paras 19, 31' for a finding, area, shortfall or query."""
+    cites = item["cites"]
+    word = "para" if len(cites) == 1 else "paras"
+    return f"{item.get('rule') or item.get('id')}; {word} {', '.join(cites)}"
+
+
+def label(judgement_or_finding: dict[str, Any]) -> str:
+    return judgement_or_finding["label"] or "Not judged"
+
+
+def value_text(finding: dict[str, Any]) -> str:
+    value = finding["value"]
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    unit = finding["unit"]
+    if unit in ("percent", "rate"):
+        text = f"{value:.1f}" + ("%" if unit == "percent" else "")
+    elif unit == "count":
+        text = str(int(value))
+    else:
+        text = f"{value:g}" + (" days" if unit == "days" else "")
+    if finding.get("denominator") is not None:
+        text += f" ({finding['numerator']} of {finding['denominator']})"
+    return text
+
+
+def benchmarks_text(finding: dict[str, Any]) -> str:
+    return "; ".join(f"{BENCHMARK_WORDS.get(name, name)} {figure:g}" for name, figure in finding["benchmarks"].items())
+
+
+def comparison(documents: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[tuple[str, list[str]]]]:
+    """Authorities as rows, judgements as columns: (codes with their titles, rows of labels).
+
+    Judgements are coded by section letter and position (A1 is the first section's first
+    judgement), so that a comparison of 22 judgements fits a page; the codes come with a key.
+    """
+    first = documents[0]
+    sections = list(dict.fromkeys(j["section"] for j in first["judgements"]))
+    codes = []
+    counters = dict.fromkeys(sections, 0)
+    for judgement in first["judgements"]:
+        counters[judgement["section"]] += 1
+        letter = chr(ord("A") + sections.index(judgement["section"]))
+        codes.append((f"{letter}{counters[judgement['section']]}", f"{judgement['section']}: {judgement['title']}"))
+    rows = []
+    for doc in documents:
+        by_id = {j["id"]: j for j in doc["judgements"]}
+        rows.append((f"{doc['authority']} {doc['period']}",
+                     [label(by_id[j["id"]]) if j["id"] in by_id else "" for j in first["judgements"]]))
+    return codes, rows
+
+
+def summary(doc: dict[str, Any]) -> str:
+    counts = {grade["id"]: 0 for grade in doc["scale"]}
+    not_judged = 0
+    for judgement in doc["judgements"]:
+        if judgement["grade"]:
+            counts[judgement["grade"]] += 1
+        else:
+            not_judged += 1
+    parts = [f"{count} {grade['label'].lower()}" for grade in doc["scale"] if (count := counts[grade["id"]])]
+    if not_judged:
+        parts.append(f"{not_judged} not judged")
+    graded = sum(1 for f in doc["findings"] if f["status"] == "graded")
+    return (f"{len(doc['judgements'])} judgements: {', '.join(parts)}. "
+            f"{graded} of {len(doc['findings'])} rules graded.")
+
+
+def pack_line(doc: dict[str, Any]) -> str:
+    pack = doc["pack"]
+    return (f"{pack['title']} ({pack['id']} {pack['version']}"
+            + "".join(f", extends {parent['id']} {parent['version']}" for parent in pack["extends"]) + ")")

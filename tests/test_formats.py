@@ -1,0 +1,249 @@
+"""Every output format renders Stoke, parses as what it claims, and carries all it should."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from xml.etree import ElementTree
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from compliance.cli import main
+from compliance.schema import schema
+
+from .conftest import MINI, ROOT
+
+STOKE = ROOT / "examples" / "stoke-on-trent-2011" / "metrics.yaml"
+LOCAL = ROOT / "examples" / "local-pack"
+
+
+def comply(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    """One Stoke run written in every format at once."""
+    folder = tmp_path_factory.mktemp("paper")
+    names = ["paper.md", "paper.html", "paper.csv", "result.json", "junit.xml", "paper.xlsx", "paper.txt"]
+    result = comply("check", STOKE, "-q", *[arg for name in names for arg in ("-o", folder / name)])
+    assert result.exit_code == 1, result.stderr
+    return folder
+
+
+def test_json_validates_against_the_published_schema(outputs):
+    document = json.loads((outputs / "result.json").read_text())
+    Draft202012Validator(schema("result")).validate(document)
+    assert len(document["judgements"]) == 22 and len(document["areas_for_improvement"]) == 16
+
+
+def test_several_results_are_an_array_that_validates(tmp_path):
+    other = tmp_path / "other.yaml"
+    other.write_text(STOKE.read_text().replace("Stoke-on-Trent", "Otherton"))
+    document = json.loads(comply("check", STOKE, other, "--format", "json").stdout)
+    Draft202012Validator(schema("result")).validate(document)
+    assert [d["authority"] for d in document] == ["Stoke-on-Trent", "Otherton"]
+
+
+def test_csv_reads_back(outputs):
+    rows = list(csv.DictReader(io.StringIO((outputs / "paper.csv").read_text(), newline="")))
+    judgements = [r for r in rows if r["kind"] == "judgement"]
+    findings = [r for r in rows if r["kind"] == "finding"]
+    assert (len(judgements), len(findings)) == (22, 115)
+    assert judgements[0]["title"] == "Overall effectiveness" and judgements[0]["label"] == "Adequate"
+    health = next(r for r in findings if r["id"] == "LAC-BH-INITIAL-HEALTH")
+    assert (health["value"], health["national"], health["grade"]) == ("84.6", "85.0", "good")
+
+
+def test_xlsx_reads_back_with_fills_numbers_and_frozen_headers(outputs):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(outputs / "paper.xlsx")
+    assert workbook.sheetnames == ["Record of main findings", "Areas for improvement", "Evidence"]
+    record = workbook["Record of main findings"]
+    assert record.freeze_panes == "A2" and record.max_row == 23
+    economic = next(row for row in record.iter_rows(min_row=2) if row[3].value == "Economic well-being")
+    assert economic[4].value == "Inadequate" and economic[4].fill.fgColor.rgb.endswith("EF9A9A")
+    assert economic[5].value == 4 and isinstance(economic[5].value, int)
+    areas = workbook["Areas for improvement"]
+    assert sum(1 for row in areas.iter_rows(min_row=2) if row[3].value) == 16
+    evidence = workbook["Evidence"]
+    health = next(row for row in evidence.iter_rows(min_row=2) if row[2].value == "LAC-BH-INITIAL-HEALTH")
+    assert health[6].value == 84.6 and health[7].value == 85.0  # real numbers, not text
+
+
+def test_junit_parses_with_failures_at_fail_on(outputs):
+    suite = ElementTree.parse(outputs / "junit.xml").getroot().find("testsuite")
+    assert suite is not None and suite.get("tests") == str(22 + 115)
+    failed = [case.get("name") for case in suite.iter("testcase") if case.find("failure") is not None]
+    assert "Economic well-being" in failed
+    assert len(failed) == int(suite.get("failures"))
+    assert all(not name.startswith("Overall") for name in failed)  # adequate is not at or below inadequate
+
+
+def test_junit_with_fail_on_never_has_no_failures():
+    xml = comply("check", STOKE, "--format", "junit", "--fail-on", "never").stdout
+    assert ElementTree.fromstring(xml).find("testsuite").get("failures") == "0"
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.badges: list[str] = []
+        self._badge = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._badge = tag == "span" and "grade" in (dict(attrs).get("class") or "")
+
+    def handle_data(self, data):
+        if self._badge:
+            self.badges.append(data)
+            self._badge = False
+
+
+def test_html_is_self_contained_and_carries_the_record(outputs):
+    page = (outputs / "paper.html").read_text()
+    collector = _Collector()
+    collector.feed(page)
+    assert "script" not in collector.tags and "link" not in collector.tags and "svg" in collector.tags
+    assert not re.search(r"(src|href)=\"?https?:", page)
+    assert collector.badges[:22] == ["Adequate", "Good", "Adequate", "Adequate", "Good", "Good", "Good", "Good",
+                                     "Good", "Adequate", "Adequate", "Good", "Good", "Good", "Good", "Good",
+                                     "Inadequate", "Adequate", "Good", "Good", "Good", "Adequate"]
+    assert page.count("<li>") >= 16
+    assert "@media print" in page
+
+
+def test_html_escapes_what_comes_from_input_files(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text(STOKE.read_text().replace("authority: Stoke-on-Trent", 'authority: "<script>alert(1)</script>"')
+                    .replace('note: "para 7"}', 'note: "<img src=x onerror=alert(1)>"}', 1))
+    page = comply("check", path, "--format", "html").stdout
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img" not in page
+
+
+def test_markdown_has_the_record_areas_and_evidence(outputs):
+    text = (outputs / "paper.md").read_text()
+    assert "| Economic well-being | Inadequate |" in text
+    assert "| **Services for looked after children** |  |" in text
+    assert len(re.findall(r"^\d+\. ", text, flags=re.M)) == 16
+    assert "| LAC-BH-INITIAL-HEALTH | looked_after.being_healthy | 84.6% | England 85 | Good | 54, 58 |" in text
+
+
+@pytest.mark.parametrize(("style", "marker"), [("rst", "===="), ("latex", "\\begin{tabular}"), ("github", "|---")])
+def test_table_styles_come_free(style, marker):
+    result = comply("check", STOKE, "--table-format", style)
+    assert marker in result.stdout
+
+
+def test_unknown_table_style_and_extension_and_binary_stdout(tmp_path):
+    assert "not a tabulate table style" in comply("check", STOKE, "--table-format", "fancy-pants").stderr
+    result = comply("check", STOKE, "-o", tmp_path / "paper.pdf")
+    assert result.exit_code == 2 and "cannot tell the format of" in result.stderr
+    result = comply("check", STOKE, "--format", "xlsx")
+    assert result.exit_code == 2 and "binary format: write it to a file with -o" in result.stderr
+
+
+def test_format_option_overrides_extensions(tmp_path):
+    comply("check", STOKE, "--format", "json", "-q", "-o", tmp_path / "result.txt")
+    assert json.loads((tmp_path / "result.txt").read_text())["authority"] == "Stoke-on-Trent"
+
+
+def test_report_rerenders_a_saved_result_exactly(tmp_path):
+    comply("check", STOKE, "-q", "-o", tmp_path / "result.json", "-o", tmp_path / "paper.md", "-o", tmp_path / "a.html")
+    result = comply("report", tmp_path / "result.json", "-q", "-o", tmp_path / "again.md", "-o", tmp_path / "b.html")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "again.md").read_text() == (tmp_path / "paper.md").read_text()
+    assert (tmp_path / "b.html").read_text() == (tmp_path / "a.html").read_text()
+    assert comply("report", tmp_path / "result.json", "--fail-on", "inadequate", "-q").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "1:2: not JSON: Expecting property name enclosed in double quotes"),
+        ('{"authority": "X"}', "not a comply result:"),
+        ("[]", "the result holds no authority"),
+    ],
+)
+def test_report_refuses_what_is_not_a_result(tmp_path, content, message):
+    path = tmp_path / "r.json"
+    path.write_text(content)
+    result = comply("report", path)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_several_authorities_compare_in_every_format(tmp_path):
+    other = tmp_path / "other.yaml"
+    other.write_text(STOKE.read_text().replace("Stoke-on-Trent", "Otherton").replace("value: 52\n", "value: 70\n"))
+    table = comply("check", STOKE, other).stdout
+    assert table.startswith("Comparison of 2 authorities")
+    assert re.search(r"Otherton 2010-11 +Adequate", table) and "B7  Services for looked after children: " \
+        "Economic well-being" in table
+    markdown = comply("check", STOKE, other, "--format", "markdown").stdout
+    assert markdown.startswith("# Comparison of 2 authorities")
+    html = comply("check", STOKE, other, "--format", "html").stdout
+    assert "Comparison of 2 authorities" in html and html.count('class="authority"') == 2
+    rows = list(csv.DictReader(io.StringIO(comply("check", STOKE, other, "--format", "csv").stdout)))
+    assert {r["authority"] for r in rows} == {"Stoke-on-Trent", "Otherton"}
+    suites = ElementTree.fromstring(comply("check", STOKE, other, "--format", "junit").stdout).findall("testsuite")
+    assert [s.get("name") for s in suites] == ["Stoke-on-Trent 2010-11", "Otherton 2010-11"]
+    comply("check", STOKE, other, "-q", "-o", tmp_path / "both.xlsx")
+    from openpyxl import load_workbook
+
+    assert load_workbook(tmp_path / "both.xlsx").sheetnames[0] == "Comparison"
+
+
+def test_partial_runs_and_local_packs_show_in_the_paper():
+    text = comply("check", STOKE, "--pack", LOCAL, "--only", "looked_after.performance", "--format", "markdown").stdout
+    assert "- **Partial run:** only looked_after.performance" in text
+    assert "extends ofsted-slac-2011 1.0.0" in text
+    assert "## Disabled by stoke-local-targets" in text
+
+
+def test_mini_pack_renders_in_every_format(tmp_path):
+    for name in ("table", "markdown", "html", "csv", "json", "junit"):
+        assert comply("check", MINI / "good.yaml", "--pack", MINI, "--format", name).exit_code == 0, name
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-quic"]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (.ci/run installs it)")
+def test_the_html_in_a_real_browser(outputs, tmp_path):
+    from pypdf import PdfReader
+
+    page = outputs / "paper.html"
+    browser = [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    pdf, png = tmp_path / "paper.pdf", tmp_path / "paper.png"
+    subprocess.run([*browser, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    subprocess.run([*browser, "--window-size=1100,1600", f"--screenshot={png}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120, cwd=tmp_path)
+    reader = PdfReader(pdf)
+    assert 3 <= len(reader.pages) <= 15
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Record of main findings" in text and "Economic well-being" in text and "Inadequate" in text
+    assert png.stat().st_size > 20_000 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # measure the widest table or chart at the printed page's width (A4 at 96 dpi, less margins)
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.read_text().replace("</body>", "<script>document.title = JSON.stringify({page: "
+                     "document.documentElement.clientWidth, widest: Math.max(...Array.from("
+                     "document.querySelectorAll('table, svg'), e => e.getBoundingClientRect().right))});"
+                     "</script></body>"))
+    dom = subprocess.run([*browser, "--window-size=690,1000", "--dump-dom", probe.as_uri()],
+                         check=True, capture_output=True, text=True, timeout=120).stdout
+    measured = json.loads(re.search(r"<title>(.*?)</title>", dom).group(1).replace("&quot;", '"'))
+    assert measured["widest"] <= measured["page"], measured
