@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+
+# The suite keeps its pack cache to itself.
+os.environ["COMPLY_CACHE_DIR"] = tempfile.mkdtemp(prefix="comply-test-cache-")
 
 HERE = Path(__file__).parent
 MINI = HERE / "packs" / "mini"

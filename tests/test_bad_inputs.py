@@ -3,6 +3,7 @@ clear line per problem, `file:line:col: message`, and never a traceback."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -50,7 +51,7 @@ METRICS = {
     "not-a-number": "4:15: non-finite number '.NaN' is not allowed",
     "number-for-yes-no": "4:18: police_attend: value should be true or false (yes/no), not 1",
     "numerator-over-denominator": "4:27: dental_pct: numerator 12 is larger than denominator 10",
-    "numerator-without-denominator": "4:15: metrics.dental_pct: 'numerator' needs 'denominator' as well",
+    "numerator-without-denominator": "4:15: metrics.dental_pct: a numerator needs its denominator",
     "octal-leading-zero": "4:13: '012' has a leading zero, which YAML 1.1 reads as octal; write 12 or quote it",
     "percent-as-fraction": "4:37: dental_pct: national -0.8 is out of range for a percentage (0-100)",
     "percent-over-100": "4:15: dental_pct: value 180 is out of range for a percentage (0-100)",
@@ -133,7 +134,7 @@ def test_bad_metrics_file(name):
 def test_bad_file_beside_a_good_one_still_lets_the_good_one_through(name):
     result = comply("check", HERE / "metrics" / f"{name}.yaml", GOOD, "--pack", MINI, "--format", "json")
     assert result.exit_code == 2
-    assert '"authority": "Testshire"' in result.stdout
+    assert [document["authority"] for document in json.loads(result.stdout)] == ["Testshire"]
 
 
 @pytest.mark.parametrize("name", sorted(CONDITIONS))

@@ -92,7 +92,7 @@ def test_a_bad_file_is_reported_and_the_others_still_checked(write):
         ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: {value: 84, nationl: 80}\n",
          "4:27: unknown key 'nationl' in metrics.dental_pct (did you mean 'national'?)"),
         ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: {numerator: 3}\n",
-         "4:15: metrics.dental_pct: 'numerator' needs 'denominator' as well"),
+         "4:15: metrics.dental_pct: a numerator needs its denominator"),
         ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: {numerator: 3, denominator: 0}\n",
          "4:43: dental_pct: denominator is 0"),
         ("authority: X\nperiod: 2010-11\nmetrics:\n  caseload: {numerator: 3, denominator: 4}\n",

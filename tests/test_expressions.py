@@ -110,4 +110,5 @@ def test_names_read_are_recorded():
 def test_describe_substitutes_values():
     condition = parse("value >= national - 2", TYPES, HERE)
     assert describe(condition, {}, {"value": "84.6", "national": "85.0"}) == "84.6 >= 85.0 - 2"
-    assert describe(parse("flag == true", TYPES, HERE), {}, {"flag": "yes"}) == "yes == true"
+    assert describe(parse("flag == true", TYPES, HERE), {}, {"flag": "yes"}) == "yes == yes"
+    assert describe(parse("max(value, 2) > 1", TYPES, HERE), {}, {}) == "max(value, 2) > 1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -10,7 +11,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__
-from .model import InputError, Location, Problem
+from .problems import InputError, Location, Problem  # light: --help does not import the model
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -93,14 +94,9 @@ def _output_options(function: Any) -> Any:
 def _emit(documents: list[dict[str, Any]], several: bool, output_format: str, outputs: tuple[Path, ...],
           table_format: str, quiet: bool) -> list[Problem]:
     """Write each -o file and standard output; return the problems of files that could not be written."""
-    from tabulate import tabulate_formats
-
     from .report import FORMATS, format_for, render
     from .runner import write_atomically
 
-    if table_format not in tabulate_formats:
-        raise click.BadParameter(f"{table_format!r} is not a tabulate table style; try one of: "
-                                 + ", ".join(sorted(tabulate_formats)), param_hint="--table-format")
     explicit = click.get_current_context().get_parameter_source("output_format") is not ParameterSource.DEFAULT
     plan = []
     for path in outputs:
@@ -109,6 +105,12 @@ def _emit(documents: list[dict[str, Any]], several: bool, output_format: str, ou
             raise click.BadParameter(f"cannot tell the format of {path} from its extension; give --format",
                                      param_hint="-o")
         plan.append((path, name))
+    if "table" in [name for _, name in plan] + ([] if quiet else [output_format]):
+        from tabulate import tabulate_formats  # tabulate only when a table is drawn: it costs 13 ms
+
+        if table_format not in tabulate_formats:
+            raise click.BadParameter(f"{table_format!r} is not a tabulate table style; try one of: "
+                                     + ", ".join(sorted(tabulate_formats)), param_hint="--table-format")
     problems = []
     rendered: dict[str, str | bytes] = {}
     for path, name in plan:
@@ -161,8 +163,9 @@ def check(metrics: tuple[str, ...], pack: str | None, output_format: str, output
     from .report.document import document
     from .runner import check as run_check
 
-    run = run_check(list(metrics), pack=pack, strict=strict, only=only, waivers=waivers)
-    documents = [document(result, fail_on=fail_on) for result in run.results]
+    run = run_check(list(metrics), pack=pack, strict=strict, only=only, waivers=waivers,
+                    transform=partial(document, fail_on=fail_on))
+    documents: list[dict[str, Any]] = run.results
     status = _exit_status(documents, fail_on)
     if documents:
         run.problems += _emit(documents, run.several, output_format, outputs, table_format, quiet)

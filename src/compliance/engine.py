@@ -6,7 +6,6 @@ Pure: values in, values out. Nothing here reads files, prints or exits.
 from __future__ import annotations
 
 import datetime
-from collections import ChainMap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +33,10 @@ from .model import (
     Unit,
     Waiver,
 )
+
+# Enum members as module globals: looking a member up on its class is slow in a hot loop.
+_PERCENT, _RATE, _COUNT, _DAYS = Unit.PERCENT, Unit.RATE, Unit.COUNT, Unit.DAYS
+_HIGHER, _LOWER = Polarity.HIGHER_BETTER, Polarity.LOWER_BETTER
 
 #: How each benchmark is named in evidence sentences.
 BENCHMARK_WORDS = {
@@ -83,7 +86,7 @@ def _waived(finding: Finding, waiver: Waiver | None) -> Finding:
     return Finding(finding.rule, Status.WAIVED, evidence, None, finding.value, finding.benchmarks)
 
 
-def check_query(query: Query, pack: Pack, submission: Submission, shared: Mapping[str, Any]) -> QueryResult:
+def check_query(query: Query, pack: Pack, submission: Submission, shared: dict[str, Any]) -> QueryResult:
     """A data query's outcome: passed, raised (with the figures), or not checked (what was missing)."""
     inputs = _inputs(query.metric, set(query.check.names), pack, submission, shared)
     try:
@@ -131,13 +134,23 @@ class RuleInputs:
     submitted: MetricValue | None
 
 
-def rule_inputs(rule: Rule, pack: Pack, submission: Submission, shared: Mapping[str, Any]) -> RuleInputs:
+def rule_inputs(rule: Rule, pack: Pack, submission: Submission, shared: dict[str, Any]) -> RuleInputs:
     """The rule's own values (value, benchmarks, trend...) over every submitted metric."""
     return _inputs(rule.metric, _condition_names(rule), pack, submission, shared)
 
 
+#: The names a rule or query has of its own, replaced in ``shared`` from one to the next.
+_OWN_NAMES = ("value", "numerator", "denominator", "trend", *BENCHMARK_WORDS)
+
+
 def _inputs(metric_id: str | None, read: set[str], pack: Pack, submission: Submission,
-            shared: Mapping[str, Any]) -> RuleInputs:
+            shared: dict[str, Any]) -> RuleInputs:
+    """The names a rule's conditions read and how to show them.
+
+    ``shared`` maps every submitted metric to its value and is reused from rule to rule,
+    its own names (value, benchmarks, trend...) replaced each time; the names returned are
+    good until the next call. Metric ids never clash with those names (packs refuse it).
+    """
     metric = pack.metrics[metric_id] if metric_id else None
     submitted = submission.values.get(metric_id) if metric_id else None
     benchmarks = dict(metric.defaults) if metric else {}
@@ -147,11 +160,15 @@ def _inputs(metric_id: str | None, read: set[str], pack: Pack, submission: Submi
         own["value"] = submitted.value
         if submitted.numerator is not None:
             own["numerator"], own["denominator"] = submitted.numerator, submitted.denominator
-        trend = _trend(metric, submitted)
-        if trend is not None:
-            own["trend"] = trend
+        if "trend" in read:
+            trend = _trend(metric, submitted)
+            if trend is not None:
+                own["trend"] = trend
     own.update(benchmarks)
-    names = ChainMap(own, dict(shared))
+    names = shared
+    for name in _OWN_NAMES:
+        names.pop(name, None)
+    names.update(own)
     shown = {
         name: f"trend {names[name]}" if name == "trend" else _number_text(pack.metrics.get(name, metric), names[name])
         for name in read if name in names
@@ -159,7 +176,7 @@ def _inputs(metric_id: str | None, read: set[str], pack: Pack, submission: Submi
     return RuleInputs(names, shown, benchmarks, submitted)
 
 
-def grade_finding(rule: Rule, pack: Pack, submission: Submission, shared: Mapping[str, Any]) -> Finding:
+def grade_finding(rule: Rule, pack: Pack, submission: Submission, shared: dict[str, Any]) -> Finding:
     """One rule's finding: graded by the first band that holds, or why it could not be."""
     metric = pack.metrics[rule.metric]
     inputs = rule_inputs(rule, pack, submission, shared)
@@ -195,7 +212,7 @@ def _since(condition: Condition, metric: Metric, names: Any, shown: dict[str, st
 
 def _trend(metric: Metric, submitted: MetricValue) -> int | None:
     """How many consecutive periods, up to now, the figure moved in its good direction."""
-    if metric.polarity not in (Polarity.HIGHER_BETTER, Polarity.LOWER_BETTER) or metric.is_boolean:
+    if metric.polarity not in (_HIGHER, _LOWER) or metric.is_boolean:
         return None
     series = [submitted.history[period] for period in sorted(submitted.history)]
     if not series and "previous" in submitted.benchmarks:
@@ -203,7 +220,7 @@ def _trend(metric: Metric, submitted: MetricValue) -> int | None:
     if not series:
         return None
     series.append(float(submitted.value or 0))
-    sign = 1 if metric.polarity is Polarity.HIGHER_BETTER else -1
+    sign = 1 if metric.polarity is _HIGHER else -1
     count = 0
     for earlier, later in zip(reversed(series[:-1]), reversed(series[1:]), strict=True):
         if (later - earlier) * sign <= 0:
@@ -249,18 +266,18 @@ def _number_text(metric: Metric | None, figure: Any) -> str:
         return "yes" if figure else "no"
     if metric is None:
         return f"{figure:g}"
-    if metric.unit in (Unit.PERCENT, Unit.RATE):
+    if metric.unit in (_PERCENT, _RATE):
         return f"{figure:.1f}"
-    if metric.unit is Unit.COUNT:
+    if metric.unit is _COUNT:
         return str(int(figure))
     return f"{figure:g}"
 
 
 def with_unit(metric: Metric, figure: Any) -> str:
     text = _number_text(metric, figure)
-    if metric.unit is Unit.PERCENT:
+    if metric.unit is _PERCENT:
         return text + "%"
-    if metric.unit is Unit.DAYS:
+    if metric.unit is _DAYS:
         return text + (" day" if figure == 1 else " days")
     return text
 

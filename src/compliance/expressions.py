@@ -92,7 +92,7 @@ def parse(text: Any, types: Mapping[str, str], location: Location) -> Condition:
     if kind != BOOLEAN:
         raise ConditionError(f"the condition {_shorten(text)!r} is a number; it must be true or false, "
                              "e.g. 'value >= 80'")
-    return Condition(text, tree.body, frozenset(checker.names), location)
+    return Condition(text, tree.body, frozenset(checker.names), location, _template(tree))
 
 
 def _shorten(text: str, width: int = 60) -> str:
@@ -218,71 +218,110 @@ def evaluate(condition: Condition, values: Mapping[str, Any]) -> bool:
     """Evaluate a checked condition; ``values`` maps names to numbers or booleans.
 
     A name missing from ``values`` raises Unavailable naming it; so does a division
-    by zero. ``and`` and ``or`` stop early, as in the language they come from.
+    by zero. ``and`` and ``or`` stop early, as in the language they come from. The tree
+    is compiled into nested closures the first time, so no node is inspected twice.
     """
-    return bool(_evaluate(condition.tree, values))
+    function = condition.__dict__.get("compiled")
+    if function is None:
+        function = _compile(condition.tree)
+        object.__setattr__(condition, "compiled", function)  # a cache beside a frozen value
+    return bool(function(values))
 
 
-def _evaluate(node: ast.AST, values: Mapping[str, Any]) -> Any:
-    if isinstance(node, ast.Compare):
-        left = _evaluate(node.left, values)
-        for op, right_node in zip(node.ops, node.comparators, strict=True):
-            right = _evaluate(right_node, values)
-            compare = _ORDERING.get(type(op)) or _EQUALITY[type(op)]
-            if not compare(left, right):
-                return False
-            left = right
-        return True
+Compiled = Callable[[Mapping[str, Any]], Any]
+
+
+def _compile(node: ast.AST) -> Compiled:
+    """A function computing ``node``'s value from the names; parse() checked every node."""
+    if isinstance(node, ast.Constant):
+        constant = node.value
+        return lambda values: constant
     if isinstance(node, ast.Name):
         if node.id in CONSTANTS:
-            return CONSTANTS[node.id]
-        if node.id not in values:
-            raise Unavailable(node.id)
-        return values[node.id]
-    if isinstance(node, ast.Constant):
-        return node.value
+            truth = CONSTANTS[node.id]
+            return lambda values: truth
+        name = node.id
+
+        def lookup(values: Mapping[str, Any]) -> Any:
+            try:
+                return values[name]
+            except KeyError:
+                raise Unavailable(name) from None
+
+        return lookup
+    if isinstance(node, ast.Compare):
+        operands = [_compile(item) for item in (node.left, *node.comparators)]
+        tests = [_ORDERING.get(type(op)) or _EQUALITY[type(op)] for op in node.ops]
+        if len(tests) == 1:
+            left, right, test = operands[0], operands[1], tests[0]
+            return lambda values: test(left(values), right(values))
+
+        def chain(values: Mapping[str, Any]) -> bool:
+            left = operands[0](values)
+            for test, operand in zip(tests, operands[1:], strict=True):
+                right = operand(values)
+                if not test(left, right):
+                    return False
+                left = right
+            return True
+
+        return chain
     if isinstance(node, ast.BoolOp):
-        stop = isinstance(node.op, ast.Or)  # 'or' stops at the first true, 'and' at the first false
-        for value in node.values:
-            if bool(_evaluate(value, values)) is stop:
-                return stop
-        return not stop
+        parts = [_compile(value) for value in node.values]
+        if isinstance(node.op, ast.Or):
+            return lambda values: any(bool(part(values)) for part in parts)
+        return lambda values: all(bool(part(values)) for part in parts)
     if isinstance(node, ast.BinOp):
-        left, right = _evaluate(node.left, values), _evaluate(node.right, values)
-        if isinstance(node.op, ast.Div) and right == 0:
-            raise Unavailable("division by zero")
-        return _ARITHMETIC[type(node.op)](left, right)
+        left, right, operation = _compile(node.left), _compile(node.right), _ARITHMETIC[type(node.op)]
+        if isinstance(node.op, ast.Div):
+            def divide(values: Mapping[str, Any]) -> Any:
+                numerator, denominator = left(values), right(values)
+                if denominator == 0:
+                    raise Unavailable("division by zero")
+                return numerator / denominator
+
+            return divide
+        return lambda values: operation(left(values), right(values))
     if isinstance(node, ast.UnaryOp):
-        operand = _evaluate(node.operand, values)
+        operand = _compile(node.operand)
         if isinstance(node.op, ast.Not):
-            return not operand
-        return -operand if isinstance(node.op, ast.USub) else operand
+            return lambda values: not operand(values)
+        if isinstance(node.op, ast.USub):
+            return lambda values: -operand(values)
+        return operand
     if isinstance(node, ast.Call):
         function = FUNCTIONS[node.func.id][0]  # type: ignore[attr-defined]
-        return function(*(_evaluate(argument, values) for argument in node.args))
+        arguments = [_compile(argument) for argument in node.args]
+        return lambda values: function(*(argument(values) for argument in arguments))
     raise AssertionError(f"unchecked node {type(node).__name__}")  # parse() refuses these
 
 
 def describe(condition: Condition, values: Mapping[str, Any], formats: Mapping[str, str]) -> str:
     """The condition with each name it reads replaced by its value, e.g. ``84.6 >= 85.0 - 2``.
 
-    ``formats`` gives the text to show for a name; names without one stay as names.
+    ``formats`` gives the text to show for a name; names without one stay as names. The
+    template was made when the condition was parsed, so this is string work only.
     """
+    parts = condition.template.split("\x00")
+    # parts alternate: text, name, text, name, ..., text
+    return "".join(part if index % 2 == 0 else formats.get(part, part) for index, part in enumerate(parts))
 
-    class Substitute(ast.NodeTransformer):
+
+def _template(tree: ast.Expression) -> str:
+    """The condition written out once, names marked for substitution, true/false as yes/no."""
+
+    class Mark(ast.NodeTransformer):
         def visit_Name(self, node: ast.Name) -> ast.AST:
-            if node.id in formats:
-                return ast.Name(id=formats[node.id])
-            return node
+            if node.id in CONSTANTS:
+                return ast.Name(id="yes" if CONSTANTS[node.id] else "no")
+            if node.id in FUNCTIONS:
+                return node
+            return ast.Name(id=f"\x00{node.id}\x00")
 
         def visit_Constant(self, node: ast.Constant) -> ast.AST:
             if isinstance(node.value, bool):
                 return ast.Name(id="yes" if node.value else "no")
             return node
 
-    return ast.unparse(Substitute().visit(_copy(condition.tree)))
-
-
-def _copy(node: ast.AST) -> ast.Expression:
-    """A fresh tree, so that substituting names never touches the pack's parsed condition."""
-    return ast.parse(ast.unparse(node), mode="eval")
+    copy = ast.parse(ast.unparse(tree), mode="eval")
+    return ast.unparse(Mark().visit(copy))

@@ -32,13 +32,17 @@ MAX_NUMBER = 1e15  # beyond this a figure is a mistake, and huge integers overfl
 PathKey = tuple[Any, ...]
 
 _CORE = "tag:yaml.org,2002:"
+_STR = _CORE + "str"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+)([eE][-+]?[0-9]+)?\Z")
+# a float has a decimal point or an exponent: bare digits are _INT's, or refused for a leading zero
+_FLOAT = re.compile(r"[-+]?((\.[0-9]+|[0-9]+\.[0-9]*)([eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)\Z")
 _YAML11_BOOL = {"yes", "no", "on", "off", "y", "n"}
+_SPECIAL_STARTS = set("0123456789+-.~")  # how numbers, .inf, .nan and ~ start
+_WORDS = {word.lower() for word in _NULL | _TRUE | _FALSE} | _YAML11_BOOL  # "" (empty) included
 _AMBIGUOUS = [
     (re.compile(r"[-+]?\.(inf|nan)\Z", re.I), "non-finite number {text!r} is not allowed"),
     (re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z"),
@@ -58,8 +62,9 @@ class Document:
 
     path: str
     data: Any
-    marks: dict[PathKey, Location] = field(default_factory=dict)
-    key_marks: dict[PathKey, Location] = field(default_factory=dict)
+    #: (line, column), 1-based, of every value and every mapping key, by path
+    marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     #: Plain ``yes``/``no``/``on``/``off`` scalars, read as booleans: allowed only
     #: where a yes/no answer is expected, which the caller decides.
     yaml11_booleans: dict[PathKey, str] = field(default_factory=dict)
@@ -69,10 +74,12 @@ class Document:
         path = tuple(path)
         while path not in self.marks and path:
             path = path[:-1]
-        return self.marks.get(path, Location(self.path))
+        mark = self.marks.get(path)
+        return Location(self.path, *mark) if mark else Location(self.path)
 
     def where_key(self, path: PathKey) -> Location:
-        return self.key_marks.get(tuple(path)) or self.where(path)
+        mark = self.key_marks.get(tuple(path))
+        return Location(self.path, *mark) if mark else self.where(path)
 
 
 def read_yaml(path: str | Path) -> Document:
@@ -151,16 +158,20 @@ class _Builder:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.marks: dict[PathKey, Location] = {}
-        self.key_marks: dict[PathKey, Location] = {}
+        self.marks: dict[PathKey, tuple[int, int]] = {}
+        self.key_marks: dict[PathKey, tuple[int, int]] = {}
         self.yaml11_booleans: dict[PathKey, str] = {}
         self.problems: list[Problem] = []
         self.values = 0
         self.active: set[int] = set()
         self.resolver = yaml.resolver.Resolver()
 
+    @staticmethod
+    def mark(node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
     def where(self, node: yaml.Node) -> Location:
-        return Location(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
+        return Location(self.name, *self.mark(node))
 
     def problem(self, node: yaml.Node, message: str) -> None:
         self.problems.append(Problem(self.where(node), message))
@@ -178,7 +189,7 @@ class _Builder:
         if id(node) in self.active:
             self.problem(node, "an alias refers to a value that contains it")
             return None
-        self.marks[path] = self.where(node)
+        self.marks[path] = self.mark(node)
         if node.tag not in _ALLOWED_TAGS:
             tag = node.tag.replace(_CORE, "!!")
             self.problem(node, f"the tag {tag!r} is not allowed; write plain values")
@@ -205,10 +216,10 @@ class _Builder:
                 self.problem(key_node, "merge keys ('<<') are not supported; write the keys out")
                 continue
             if key in result:
-                first = self.key_marks[path + (key,)]
-                self.problem(key_node, f"duplicate key {key!r} (first at line {first.line})")
+                first_line, _ = self.key_marks[path + (key,)]
+                self.problem(key_node, f"duplicate key {key!r} (first at line {first_line})")
                 continue
-            self.key_marks[path + (key,)] = self.where(key_node)
+            self.key_marks[path + (key,)] = self.mark(key_node)
             result[key] = self.build(value_node, path + (key,))
         return result
 
@@ -216,9 +227,10 @@ class _Builder:
         text = node.value
         if node.style:  # quoted or block: always text (plain is None, or '' from libyaml)
             return text
-        implicit = self.resolver.resolve(yaml.ScalarNode, text, (True, False))
-        if node.tag != implicit and node.tag == _CORE + "str":  # explicit !!str
-            return text
+        if text[:1] not in _SPECIAL_STARTS and text.lower() not in _WORDS:
+            return text  # plain text: no number, boolean or null starts like this
+        if node.tag == _STR and self.resolver.resolve(yaml.ScalarNode, text, (True, False)) != _STR:
+            return text  # an explicit !!str on what would otherwise read as a number or boolean
         if text in _NULL:
             return None
         if text in _TRUE:
@@ -228,15 +240,16 @@ class _Builder:
         if text.lower() in _YAML11_BOOL:
             self.yaml11_booleans[path] = text
             return text.lower() in ("yes", "on", "y")
+        is_int = _INT.match(text)
+        if is_int or _FLOAT.match(text):
+            number = int(text) if is_int else float(text)
+            if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+                self.problem(node, f"the number {text!r} is too large")
+                return None
+            return number
         for pattern, message in _AMBIGUOUS:
             if pattern.match(text):
                 plain = text.replace("_", "").lstrip("0") or "0"
                 self.problem(node, message.format(text=text, plain=plain))
                 return None
-        if _INT.match(text) or _FLOAT.match(text):
-            number = int(text) if _INT.match(text) else float(text)
-            if not math.isfinite(number) or abs(number) > MAX_NUMBER:
-                self.problem(node, f"the number {text!r} is too large")
-                return None
-            return number
         return text

@@ -1,56 +1,25 @@
 """The nouns of comply: packs, submitted metrics, findings and judgements.
 
-Plain frozen dataclasses and enums. This module imports nothing of ours, so every
-other module can depend on it.
+Plain frozen dataclasses and enums. This module imports nothing of ours but the shared
+error types (problems.py), so every other module can depend on it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
+
+from .problems import InputError, Location, Problem
+
+__all__ = ["InputError", "Location", "Problem"]  # re-exported: most modules import them from here
 
 #: Timescales of areas for improvement, in the order a report lists them.
 TIMESCALES: tuple[str, ...] = ("immediately", "within three months", "within six months")
 
 #: The names a benchmark may have, in the order they are shown.
 BENCHMARKS: tuple[str, ...] = ("national", "region", "neighbours", "previous", "target")
-
-
-@dataclass(frozen=True, order=True)
-class Location:
-    """Where something is: a file and, when known, a 1-based line and column."""
-
-    path: str
-    line: int = 0
-    column: int = 0
-
-    def __str__(self) -> str:
-        if self.line:
-            return f"{self.path}:{self.line}:{self.column}"
-        return self.path
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with an input, and where it is."""
-
-    location: Location
-    message: str
-    subject: str = ""  # the rule, judgement or metric the problem is about, when there is one
-
-    def __str__(self) -> str:
-        if self.subject:
-            return f"{self.location}: {self.subject}: {self.message}"
-        return f"{self.location}: {self.message}"
-
-
-class InputError(Exception):
-    """An input could not be used; carries every problem found in it."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 class Status(StrEnum):
@@ -129,7 +98,7 @@ class Metric:
     defaults_source: str | None = None
     location: Location | None = None
 
-    @property
+    @cached_property
     def is_boolean(self) -> bool:
         return self.unit is Unit.BOOLEAN
 
@@ -142,6 +111,11 @@ class Condition:
     tree: Any
     names: frozenset[str]
     location: Location
+    template: str = ""  # the condition as text with each name as \x00name\x00, for describing it
+
+    def __getstate__(self) -> dict[str, Any]:
+        # expressions.evaluate keeps a compiled form beside the tree; it is rebuilt, never pickled
+        return {key: value for key, value in self.__dict__.items() if key != "compiled"}
 
 
 @dataclass(frozen=True)
@@ -211,13 +185,16 @@ class Pack:
     #: (id, version) of each pack this one adapts, nearest first
     extends: tuple[tuple[str, str], ...] = ()
     #: (rule id, reason) for each rule a local pack switched off
-    disabled: tuple[tuple[str, str], ...] = ()  # --only: the judgements and rules this run was narrowed to
+    disabled: tuple[tuple[str, str], ...] = ()
+    #: the folders of the packs this one extends, nearest first
+    parent_paths: tuple[str, ...] = ()  # --only: the judgements and rules this run was narrowed to
 
     def judgement(self, judgement_id: str) -> Judgement:
-        for judgement in self.judgements:
-            if judgement.id == judgement_id:
-                return judgement
-        raise KeyError(judgement_id)
+        return self._judgements_by_id[judgement_id]
+
+    @cached_property
+    def _judgements_by_id(self) -> dict[str, Judgement]:
+        return {judgement.id: judgement for judgement in self.judgements}
 
     @property
     def sections(self) -> tuple[str, ...]:

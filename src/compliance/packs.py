@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from . import cache as pack_cache
 from . import expressions
 from .loader import Document, read_yaml
 from .model import (
@@ -76,8 +77,12 @@ def find_pack(reference: str | None, relative_to: Path | None = None) -> Path:
 
 @cache
 def load_pack(folder: str) -> Pack:
-    """Load and check the pack in ``folder``; raise InputError with every problem."""
-    return _PackBuilder(Path(folder)).build()
+    """Load and check the pack in ``folder``; raise InputError with every problem.
+
+    Once per process, and from the pack cache (cache.py) while the pack's files are unchanged.
+    """
+    path = Path(folder)
+    return pack_cache.load(path, _PackBuilder(path).build, lambda pack: [Path(p) for p in pack.parent_paths])
 
 
 class _PackBuilder:
@@ -162,6 +167,7 @@ class _PackBuilder:
             rules=tuple(rules),
             queries=tuple(queries),
             extends=((parent.id, parent.version), *parent.extends) if parent else (),
+            parent_paths=(parent.path, *parent.parent_paths) if parent else (),
             disabled=(*(parent.disabled if parent else ()), *data.get("disable", {}).items()),
         )
 

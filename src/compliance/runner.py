@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import signal
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 from .engine import evaluate, strict_check
 from .loader import Document
@@ -19,7 +22,7 @@ NOT_METRICS = {"comply.yaml"}
 
 @dataclass
 class CheckRun:
-    results: list[Result] = field(default_factory=list)
+    results: list[Any] = field(default_factory=list)  # Results, or what check's transform made of them
     problems: list[Problem] = field(default_factory=list)
     several: bool = False  # several files, or a folder: JSON gives an array
 
@@ -49,12 +52,24 @@ def pack_for(reference: str | None, relative_to: Path | None = None) -> Pack:
     return load_pack(str(find_pack(reference, relative_to).resolve()))
 
 
+@dataclass(frozen=True)
+class _Options:
+    pack: str | None
+    strict: bool
+    only: tuple[str, ...]
+    waivers: Document | None
+
+
 def check(arguments: list[str], *, pack: str | None = None, strict: bool = False,
-          only: tuple[str, ...] = (), waivers: str | None = None) -> CheckRun:
+          only: tuple[str, ...] = (), waivers: str | None = None,
+          transform: Callable[[Result], Any] | None = None) -> CheckRun:
     """Check every metrics file; a file that cannot be checked is a problem, the rest go on.
 
     ``only`` narrows every pack to those judgements and rules (packs.select); ``waivers``
     names a waivers file shared by the authorities (a metrics file's own waivers come first).
+    ``transform`` turns each result into what the run keeps (a regional run's results are
+    large). With a picklable transform and many files, the files are checked in parallel
+    worker processes, one per core; the order of the results is the order of the files.
     """
     paths, problems, several = metrics_paths(arguments)
     run = CheckRun(problems=problems, several=several)
@@ -65,28 +80,65 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
         except InputError as error:
             run.problems += error.problems
             return run
-    failed_packs: set[str] = set()
-    for path in paths:
-        try:
-            document = read_metrics(path)
-            reference = pack or document.data.get("pack")
-            if reference in failed_packs:
-                continue
-            try:
-                chosen = select(pack_for(reference, None if pack else path.parent), only)
-            except InputError:
-                failed_packs.add(reference)
-                raise
-            submission = build_submission(document, chosen)
-            if shared_waivers is not None:
-                submission = _with_shared_waivers(submission, shared_waivers, chosen)
-            if strict:
-                strict_check(chosen, submission)
-        except InputError as error:
-            run.problems += error.problems
-            continue
-        run.results.append(evaluate(chosen, submission))
+    options = _Options(pack, strict, only, shared_waivers)
+    for outcome, file_problems in _outcomes(paths, options, transform):
+        run.problems += [p for p in file_problems if p not in run.problems]  # a broken pack, once
+        if outcome is not None:
+            run.results.append(outcome)
     return run
+
+
+def _outcomes(paths: list[Path], options: _Options, transform: Callable[[Result], Any] | None
+              ) -> Iterator[tuple[Any, list[Problem]]]:
+    workers = _workers(len(paths)) if transform is not None else 1
+    if workers == 1:
+        for path in paths:
+            yield _check_one(path, options, transform)
+        return
+    import multiprocessing  # here: a single check does not pay for importing them
+    from concurrent.futures import ProcessPoolExecutor
+
+    yield _check_one(paths[0], options, transform)  # loads the pack here, so every fork inherits it
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts) as pool:
+        try:
+            yield from pool.map(_check_one, paths[1:], repeat(options), repeat(transform), chunksize=4)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _workers(files: int) -> int:
+    """Worker processes for a run: one per core for eight files or more; COMPLY_WORKERS overrides."""
+    configured = os.environ.get("COMPLY_WORKERS", "")
+    if configured.isdigit() and int(configured) > 0:
+        wanted = int(configured)
+    else:
+        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if files < 8 or not hasattr(os, "fork"):
+        return 1
+    return max(1, min(wanted, files // 4))
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any] | None
+               ) -> tuple[Any, list[Problem]]:
+    try:
+        document = read_metrics(path)
+        reference = options.pack or document.data.get("pack")
+        chosen = select(pack_for(reference, None if options.pack else path.parent), options.only)
+        submission = build_submission(document, chosen)
+        if options.waivers is not None:
+            submission = _with_shared_waivers(submission, options.waivers, chosen)
+        if options.strict:
+            strict_check(chosen, submission)
+    except InputError as error:
+        return None, error.problems
+    result = evaluate(chosen, submission)
+    return (transform(result) if transform else result), []
 
 
 def _with_shared_waivers(submission: Submission, document: Document, pack: Pack) -> Submission:
@@ -107,6 +159,8 @@ def _umask() -> int:
 
 def write_atomically(path: Path, content: str | bytes) -> None:
     """Write ``content`` to ``path`` so that readers see the old file or the new, never half."""
+    import tempfile
+
     folder = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     data = content.encode("utf-8") if isinstance(content, str) else content

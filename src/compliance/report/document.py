@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..loader import Document
 from ..model import Finding, Grade, Improvement, InputError, Location, Problem, Result
-from ..schema import validate
 
 SCHEMA_VERSION = 1
 
@@ -77,6 +75,9 @@ def document(result: Result, *, fail_on: str, at: datetime.datetime | None = Non
 
 def read_result(path: Path) -> tuple[list[dict[str, Any]], bool]:
     """A saved JSON result (one object, or an array for several files), checked against its schema."""
+    from ..loader import Document
+    from ..schema import validate
+
     try:
         with path.open(encoding="utf-8") as stream:
             payload = json.load(stream)

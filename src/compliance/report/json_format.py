@@ -1,4 +1,4 @@
-"""--format json: one object for one metrics file, an array for several (result.schema.json)."""
+"""--format json: one object for one metrics file (indented), an array for several (compact)."""
 
 from __future__ import annotations
 
@@ -7,5 +7,8 @@ from typing import Any
 
 
 def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
-    payload: Any = documents if several else documents[0]
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    if not several:
+        return json.dumps(documents[0], indent=2, ensure_ascii=False) + "\n"
+    # Several results are written compactly: a region's results run to tens of megabytes,
+    # and only the compact form is written by json's C encoder (ten times faster).
+    return json.dumps(documents, ensure_ascii=False, separators=(",", ":")) + "\n"

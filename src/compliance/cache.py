@@ -1,0 +1,120 @@
+"""A cache of loaded packs, so a check does not parse and validate the same pack every run.
+
+A loaded pack is stored (pickled) under a key made from the bytes of the pack's files and
+of comply's own pack-building code and schemas, so an edited rule or an upgraded comply
+never meets a stale entry; a local pack's entry also records its parents' keys. Because
+a pickle can carry code, an entry is read only from a folder and file that belong to the
+user running comply and that no one else can write; anything else is ignored and the
+pack is built afresh. The folder is $COMPLY_CACHE_DIR, else $XDG_CACHE_HOME/comply, else
+~/.cache/comply; COMPLY_CACHE_DIR=off turns the cache off. Any failure to read or write
+the cache is silent: the cache only ever saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from .model import Pack
+
+#: comply's files whose changes change how a pack is built
+_BUILDERS = ("packs.py", "model.py", "expressions.py", "loader.py", "schema.py")
+
+
+def folder() -> Path | None:
+    """The cache folder, or None when the cache is off."""
+    configured = os.environ.get("COMPLY_CACHE_DIR")
+    if configured == "off":
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "comply"
+
+
+@cache
+def _code_key() -> bytes:
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in [*(here / name for name in _BUILDERS), *sorted((here / "schemas").glob("*.json"))]:
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def pack_key(pack_folder: Path) -> str:
+    """A key for the pack's own files as they are now (parents are checked separately).
+
+    The folder is part of it: a pack's problems and rules carry their files' paths.
+    """
+    digest = hashlib.sha256(_code_key())
+    digest.update(str(pack_folder.resolve()).encode() + b"\0")
+    files = [pack_folder / "pack.yaml", pack_folder / "metrics.yaml", *sorted((pack_folder / "rules").glob("*.yaml"))]
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load(pack_folder: Path, build: Callable[[], Pack], parent_folder: Callable[[Pack], list[Path]]) -> Pack:
+    """The pack from the cache when its files (and its parents') are unchanged, else ``build()``."""
+    where = folder()
+    if where is None:
+        return build()
+    try:
+        key = pack_key(pack_folder)
+    except OSError:
+        return build()
+    entry = where / f"{key}.pickle"
+    cached = _read(entry)
+    if cached is not None:
+        pack, parents = cached
+        if all(_safe_key(Path(path)) == parent_key for path, parent_key in parents):
+            return pack
+    pack = build()
+    _write(where, entry, (pack, [(str(path), _safe_key(path)) for path in parent_folder(pack)]))
+    return pack
+
+
+def _safe_key(path: Path) -> str:
+    try:
+        return pack_key(path)
+    except OSError:
+        return ""
+
+
+def _private(path: Path) -> bool:
+    """Owned by this user and writable by no one else."""
+    info = path.stat()
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _read(entry: Path) -> tuple[Pack, list[tuple[str, str]]] | None:
+    try:
+        if not (entry.is_file() and _private(entry) and _private(entry.parent)):
+            return None
+        with entry.open("rb") as stream:
+            value = pickle.load(stream)
+    except Exception:  # a damaged or foreign entry is no entry: rebuild
+        return None
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Pack):
+        return value
+    return None
+
+
+def _write(where: Path, entry: Path, value: object) -> None:
+    try:
+        where.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(where):
+            return
+        temporary = entry.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, entry)
+    except Exception:  # a read-only or full disk only costs the next run the build
+        return

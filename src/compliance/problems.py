@@ -1,0 +1,45 @@
+"""Where something is and what is wrong with it: the errors every module shares.
+
+Kept apart from the model so that the command line can name them without importing the
+model's many dataclasses (printing --help stays quick). The model re-exports them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where something is: a file and, when known, a 1-based line and column."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column}"
+        return self.path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input, and where it is."""
+
+    location: Location
+    message: str
+    subject: str = ""  # the rule, judgement or metric the problem is about, when there is one
+
+    def __str__(self) -> str:
+        if self.subject:
+            return f"{self.location}: {self.subject}: {self.message}"
+        return f"{self.location}: {self.message}"
+
+
+class InputError(Exception):
+    """An input could not be used; carries every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

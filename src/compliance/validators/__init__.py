@@ -1,0 +1,1 @@
+"""Fast checks generated from the JSON Schemas (tools/generate_validators.py)."""

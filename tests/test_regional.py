@@ -1,0 +1,73 @@
+"""Many authorities in one run: checked in parallel, reported as if one after another."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from compliance.cli import main
+
+from .conftest import ROOT
+
+STOKE = ROOT / "examples" / "stoke-on-trent-2011" / "metrics.yaml"
+
+
+def region(folder, count: int = 12):
+    text = STOKE.read_text()
+    for number in range(count):
+        value = 40 + 3 * number  # care leavers in education, employment or training: graded differently
+        (folder / f"authority-{number:02d}.yaml").write_text(
+            text.replace("authority: Stoke-on-Trent", f"authority: Authority {number:02d}")
+            .replace("    value: 52\n", f"    value: {value}\n"))
+    return folder
+
+
+def run(folder, workers: str, *extra: str):
+    os.environ["COMPLY_WORKERS"] = workers
+    try:
+        return CliRunner().invoke(main, ["check", str(folder), "--format", "json", *extra])
+    finally:
+        del os.environ["COMPLY_WORKERS"]
+
+
+def test_parallel_and_sequential_runs_agree(tmp_path):
+    region(tmp_path)
+    parallel, sequential = run(tmp_path, "2"), run(tmp_path, "1")
+    assert parallel.exit_code == sequential.exit_code == 1
+    first, second = json.loads(parallel.stdout), json.loads(sequential.stdout)
+    assert [d["authority"] for d in first] == [f"Authority {n:02d}" for n in range(12)]
+    for a, b in zip(first, second, strict=True):
+        a["run"]["at"] = b["run"]["at"]
+        assert a == b
+    grades = [next(f["grade"] for f in d["findings"] if f["rule"] == "LAC-EWB-CARE-LEAVERS-EET") for d in first]
+    assert grades[0] == "inadequate" and grades[-1] == "outstanding"  # 40% and 73% against England's 61.2%
+
+
+def test_a_bad_file_among_many_is_reported_and_the_rest_checked(tmp_path):
+    region(tmp_path)
+    (tmp_path / "authority-05.yaml").write_text("authority: Broken\nperiod: 2010-11\nmetrics: {dentl: 1}\n")
+    result = run(tmp_path, "2")
+    assert result.exit_code == 2
+    assert result.stderr == f"{tmp_path / 'authority-05.yaml'}:3:11: unknown metric 'dentl' for pack " \
+                            "ofsted-slac-2011\n"
+    assert len(json.loads(result.stdout)) == 11
+
+
+def test_a_broken_pack_is_reported_once(tmp_path):
+    region(tmp_path)
+    result = run(tmp_path, "2", "--pack", str(tmp_path / "no-such-pack"))
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
+
+
+def test_the_benchmark_script_runs(tmp_path):
+    env = {**os.environ, "COMPLY_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"], capture_output=True,
+                          text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("comply benchmark: CPython")
+    assert any(line.startswith("check 10 authorities, large pack, json") for line in lines)
