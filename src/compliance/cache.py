@@ -53,8 +53,16 @@ def pack_key(pack_folder: Path) -> str:
     """
     digest = hashlib.sha256(_code_key())
     digest.update(str(pack_folder.resolve()).encode() + b"\0")
-    files = [pack_folder / "pack.yaml", pack_folder / "metrics.yaml", *sorted((pack_folder / "rules").glob("*.yaml"))]
-    for path in files:
+    digest.update(files_digest.__wrapped__(str(pack_folder)).encode())  # now, not as first read
+    return digest.hexdigest()
+
+
+@cache
+def files_digest(pack_folder: str) -> str:
+    """sha256 of a pack's own files (pack.yaml, metrics.yaml, rules/*.yaml), recorded with each run."""
+    digest = hashlib.sha256()
+    folder = Path(pack_folder)
+    for path in [folder / "pack.yaml", folder / "metrics.yaml", *sorted((folder / "rules").glob("*.yaml"))]:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -54,8 +54,10 @@ def _fail(problems: list[Problem]) -> NoReturn:
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="comply")
 @click.option("--debug", is_flag=True, hidden=True, help="Show a traceback for internal errors.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="A project config file (default: comply.yaml here or in the nearest folder above).")
 @click.pass_context
-def main(context: click.Context, debug: bool) -> None:
+def main(context: click.Context, debug: bool, config_file: Path | None) -> None:
     """Check a children's services authority's metrics against an inspection framework's rules.
 
     \b
@@ -64,6 +66,17 @@ def main(context: click.Context, debug: bool) -> None:
     input could not be checked.
     """
     context.obj = {"debug": debug}
+    if context.invoked_subcommand == "check":
+        from . import config
+
+        found = config_file or config.find(Path.cwd())
+        if found is not None:
+            if not found.is_file():
+                _fail([Problem(Location(str(found)), "no such config file")])
+            try:
+                context.default_map = {"check": config.defaults(found)}
+            except InputError as error:
+                _fail(error.problems)
 
 
 def _pack_option(function: Any) -> Any:
@@ -156,22 +169,88 @@ def _exit_status(documents: list[dict[str, Any]], fail_on: str) -> int:
               help="Check only this judgement (with the judgements it reads) or rule; repeatable.")
 @click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE",
               help="A waivers file shared by the authorities checked.")
+@click.option("--benchmarks", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A benchmarks file shared by the authorities checked (the metrics files' own win).")
+@click.option("--record", type=click.Path(dir_okay=False), metavar="DB",
+              help="Record every result in this history database (SQLite), and take previous and history "
+                   "from its earlier periods where a metrics file gives none.")
+@click.option("--rank", metavar="JUDGEMENT", help="Order the comparison of several authorities by this judgement.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show progress on standard error (default: for several files, on a terminal).")
 def check(metrics: tuple[str, ...], pack: str | None, output_format: str, outputs: tuple[Path, ...],
           table_format: str, quiet: bool, fail_on: str, strict: bool, only: tuple[str, ...],
-          waivers: str | None) -> None:
+          waivers: str | None, benchmarks: str | None, record: str | None, rank: str | None,
+          progress: bool | None) -> None:
     """Grade METRICS files (or folders of them) against a rule pack."""
     from .report.document import document
     from .runner import check as run_check
 
-    run = run_check(list(metrics), pack=pack, strict=strict, only=only, waivers=waivers,
-                    transform=partial(document, fail_on=fail_on))
+    bar = _Progress(progress)
+    try:
+        run = run_check(list(metrics), pack=pack, strict=strict, only=only, waivers=waivers, benchmarks=benchmarks,
+                        history=record, transform=partial(document, fail_on=fail_on), on_file=bar.update)
+    finally:
+        bar.finish()
     documents: list[dict[str, Any]] = run.results
     status = _exit_status(documents, fail_on)
+    if rank:
+        _set_rank(documents, rank)
     if documents:
         run.problems += _emit(documents, run.several, output_format, outputs, table_format, quiet)
+        if record:
+            run.problems += _record(record, documents)
     if run.problems:
         _fail(run.problems)
     sys.exit(status)
+
+
+class _Progress:
+    """A progress bar on standard error for runs of several files, when a person is watching."""
+
+    def __init__(self, wanted: bool | None) -> None:
+        self.wanted = wanted
+        self.bar: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            show = self.wanted if self.wanted is not None else (total > 1 and sys.stderr.isatty())
+            if not show:
+                self.update = lambda done, total: None  # type: ignore[method-assign]
+                return
+            self.bar = click.progressbar(length=total, label="Checking", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _set_rank(documents: list[dict[str, Any]], judgement_id: str) -> None:
+    ids = [j["id"] for j in documents[0]["judgements"]] if documents else []
+    if documents and judgement_id not in ids:
+        from .schema import did_you_mean
+
+        raise click.BadParameter(f"no judgement {judgement_id!r}" + did_you_mean(judgement_id, ids),
+                                 param_hint="--rank")
+    for doc in documents:
+        doc["run"]["rank"] = judgement_id
+
+
+def _record(database: str, documents: list[dict[str, Any]]) -> list[Problem]:
+    from .history import History
+
+    try:
+        history = History(database)
+        replaced = sum(history.record(doc) for doc in documents)
+        history.close()
+    except InputError as error:
+        return error.problems
+    runs = "run" if len(documents) == 1 else "runs"
+    note = f", replacing {replaced} earlier {'run' if replaced == 1 else 'runs'} of the same authority, period " \
+           "and pack" if replaced else ""
+    click.echo(f"comply: recorded {len(documents)} {runs} in {database}{note}", err=True)
+    return []
 
 
 @main.command()
@@ -300,6 +379,29 @@ def explain(rule_id: str, metrics: str, pack: str | None) -> None:
         _fail(run.problems)
     result = run.results[0]
     click.echo(explain_rule(result, _find_rule(result.pack, rule_id)), nl=False)
+
+
+@main.command()
+@click.option("--db", "database", required=True, type=click.Path(dir_okay=False, exists=True), metavar="DB",
+              help="The history database that comply check --record wrote.")
+@click.option("--authority", metavar="NAME", help="One authority, by name or code (default: every one).")
+@click.option("--metric", "metrics", multiple=True, metavar="ID", help="Also show this metric's values; repeatable.")
+@click.option("--format", "output_format", type=click.Choice(["table", "markdown", "csv", "json"]),
+              default="table", show_default=True)
+def history(database: str, authority: str | None, metrics: tuple[str, ...], output_format: str) -> None:
+    """Judgement grades across recorded periods, with changes marked, and chosen metrics' values."""
+    from .history import History
+    from .report.history import render
+
+    try:
+        store = History(database)
+        text = render(store, authority, metrics, output_format)
+        store.close()
+    except InputError as error:
+        _fail(error.problems)
+    if text is None:
+        _fail([Problem(Location(database), f"no recorded runs{' for ' + authority if authority else ''}")])
+    click.echo(text, nl=False)
 
 
 def _pack_folder(pack: str | None) -> Path:

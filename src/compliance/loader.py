@@ -8,6 +8,7 @@ refused with their position, and the work an alias-laden file can cause is bound
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ class Document:
     #: Plain ``yes``/``no``/``on``/``off`` scalars, read as booleans: allowed only
     #: where a yes/no answer is expected, which the caller decides.
     yaml11_booleans: dict[PathKey, str] = field(default_factory=dict)
+    sha256: str = ""  # of the file's bytes, to record which file a result came from
 
     def where(self, path: PathKey) -> Location:
         """The position of the value at ``path``, or of its nearest ancestor."""
@@ -85,7 +87,8 @@ class Document:
 def read_yaml(path: str | Path) -> Document:
     """Read one YAML document; raise InputError listing every problem found."""
     name = str(path)
-    text = _read_text(Path(path), name)
+    raw = _read_bytes(Path(path), name)
+    text = _decode(raw, name)
     node = _compose(text, name)
     builder = _Builder(name)
     data = builder.build(node) if node is not None else None
@@ -93,10 +96,11 @@ def read_yaml(path: str | Path) -> Document:
         raise InputError(builder.problems)
     if node is None:
         raise InputError([Problem(Location(name, 1, 1), "the file is empty")])
-    return Document(name, data, builder.marks, builder.key_marks, builder.yaml11_booleans)
+    return Document(name, data, builder.marks, builder.key_marks, builder.yaml11_booleans,
+                    hashlib.sha256(raw).hexdigest())
 
 
-def _read_text(path: Path, name: str) -> str:
+def _read_bytes(path: Path, name: str) -> bytes:
     try:
         with path.open("rb") as stream:
             raw = stream.read(MAX_FILE_BYTES + 1)
@@ -111,6 +115,10 @@ def _read_text(path: Path, name: str) -> str:
     if len(raw) > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // (1024 * 1024)
         raise InputError([Problem(Location(name), f"the file is larger than {limit} MiB")])
+    return raw
+
+
+def _decode(raw: bytes, name: str) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError([Problem(Location(name, 1, 1), "the file is UTF-16 text; save it as UTF-8")])
     if b"\x00" in raw:

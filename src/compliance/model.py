@@ -240,6 +240,7 @@ class Submission:
     as_of: str | None = None
     pack: str | None = None
     waivers: tuple[Waiver, ...] = ()
+    sha256: str = ""  # of the metrics file
 
 
 @dataclass(frozen=True)
@@ -270,6 +271,14 @@ class Improvement:
     timescale: str | None  # None: a further shortfall, not an area for improvement
 
 
+@dataclass(frozen=True)
+class Earlier:
+    """What a history database holds for an authority and pack before this period."""
+
+    judgements: dict[str, dict[str, str | None]]  # judgement id -> period -> grade label
+    values: dict[str, dict[str, float | bool]]  # metric id -> period -> figure
+
+
 class QueryStatus(StrEnum):
     PASSED = "passed"
     RAISED = "raised"
@@ -294,3 +303,4 @@ class Result:
     queries: tuple[QueryResult, ...] = ()
     #: every waiver that named a rule of this run, and whether it applied or had expired
     waivers: tuple[tuple[Waiver, bool], ...] = ()
+    earlier: Earlier | None = None  # from a history database, when the run had one

@@ -11,10 +11,19 @@ from pathlib import Path
 from typing import Any
 
 from .engine import evaluate, strict_check
+from .history import History
 from .loader import Document
 from .model import InputError, Location, Pack, Problem, Result, Submission
 from .packs import find_pack, load_pack, select
-from .submissions import build_submission, read_metrics, read_waivers, waivers_for
+from .submissions import (
+    build_submission,
+    read_benchmarks,
+    read_metrics,
+    read_waivers,
+    waivers_for,
+    with_benchmarks,
+    with_earlier,
+)
 
 #: Files in a folder argument that are not metrics files.
 NOT_METRICS = {"comply.yaml"}
@@ -58,33 +67,42 @@ class _Options:
     strict: bool
     only: tuple[str, ...]
     waivers: Document | None
+    benchmarks: Document | None
+    history: str | None
 
 
 def check(arguments: list[str], *, pack: str | None = None, strict: bool = False,
-          only: tuple[str, ...] = (), waivers: str | None = None,
-          transform: Callable[[Result], Any] | None = None) -> CheckRun:
+          only: tuple[str, ...] = (), waivers: str | None = None, benchmarks: str | None = None,
+          history: str | None = None, transform: Callable[[Result], Any] | None = None,
+          on_file: Callable[[int, int], None] | None = None) -> CheckRun:
     """Check every metrics file; a file that cannot be checked is a problem, the rest go on.
 
     ``only`` narrows every pack to those judgements and rules (packs.select); ``waivers``
-    names a waivers file shared by the authorities (a metrics file's own waivers come first).
+    names a waivers file shared by the authorities (a metrics file's own waivers come first),
+    ``benchmarks`` a benchmarks file (the metrics file's own comparators win), ``history`` a
+    history database whose earlier periods give ``previous`` and ``history`` where the file
+    does not. ``on_file(done, total)`` is told of each file checked.
     ``transform`` turns each result into what the run keeps (a regional run's results are
     large). With a picklable transform and many files, the files are checked in parallel
     worker processes, one per core; the order of the results is the order of the files.
     """
     paths, problems, several = metrics_paths(arguments)
     run = CheckRun(problems=problems, several=several)
-    shared_waivers = None
-    if waivers:
-        try:
-            shared_waivers = read_waivers(waivers)
-        except InputError as error:
-            run.problems += error.problems
-            return run
-    options = _Options(pack, strict, only, shared_waivers)
-    for outcome, file_problems in _outcomes(paths, options, transform):
+    try:
+        shared_waivers = read_waivers(waivers) if waivers else None
+        shared_benchmarks = read_benchmarks(benchmarks) if benchmarks else None
+        if history:
+            History.reader(history)  # a database that cannot be read stops the run before any work
+    except InputError as error:
+        run.problems += error.problems
+        return run
+    options = _Options(pack, strict, only, shared_waivers, shared_benchmarks, history)
+    for done, (outcome, file_problems) in enumerate(_outcomes(paths, options, transform), 1):
         run.problems += [p for p in file_problems if p not in run.problems]  # a broken pack, once
         if outcome is not None:
             run.results.append(outcome)
+        if on_file:
+            on_file(done, len(paths))
     return run
 
 
@@ -133,11 +151,20 @@ def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any]
         submission = build_submission(document, chosen)
         if options.waivers is not None:
             submission = _with_shared_waivers(submission, options.waivers, chosen)
+        if options.benchmarks is not None:
+            submission = with_benchmarks(submission, options.benchmarks, chosen)
+        earlier = None
+        if options.history:
+            database = History.reader(options.history)
+            if database is not None:
+                earlier = database.earlier(submission.authority, chosen.id, submission.period)
+                database.close()
+                submission = with_earlier(submission, earlier)
         if options.strict:
             strict_check(chosen, submission)
     except InputError as error:
         return None, error.problems
-    result = evaluate(chosen, submission)
+    result = replace(evaluate(chosen, submission), earlier=earlier)
     return (transform(result) if transform else result), []
 
 

@@ -39,7 +39,7 @@ def schema(name: str) -> dict[str, Any]:
     return json.loads(text)  # type: ignore[no-any-return]
 
 
-SCHEMAS = ("metrics", "pack", "catalogue", "rules", "pack-tests", "waivers", "result")
+SCHEMAS = ("metrics", "pack", "catalogue", "rules", "pack-tests", "waivers", "result", "benchmarks", "config")
 
 
 @cache

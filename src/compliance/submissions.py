@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .loader import Document, PathKey, read_yaml
-from .model import InputError, Metric, MetricValue, Pack, Problem, Submission, Unit, Waiver
+from .model import Earlier, InputError, Metric, MetricValue, Pack, Problem, Submission, Unit, Waiver
 from .schema import did_you_mean, validate
 
 _UNIT_WORDS = {
@@ -70,7 +71,64 @@ def build_submission(document: Document, pack: Pack) -> Submission:
         as_of=data.get("as_of"),
         pack=data.get("pack"),
         waivers=tuple(waivers),
+        sha256=document.sha256,
     )
+
+
+def read_benchmarks(path: str | Path) -> Document:
+    """A shared benchmarks file, checked against its schema."""
+    return _read_checked(path, "benchmarks", lambda where: False)
+
+
+def with_benchmarks(submission: Submission, document: Document, pack: Pack) -> Submission:
+    """The submission with the shared file's benchmarks where the metrics file gives none.
+
+    The authority's own entry (by name or code) comes before the figures for everyone.
+    """
+    data = document.data
+    problems: list[Problem] = []
+    if data.get("period") and data["period"] != submission.period:
+        problems.append(Problem(document.where(("period",)), f"the benchmarks are for {data['period']}, "
+                                f"but {submission.path} is for {submission.period}"))
+    names = {submission.authority.casefold(), (submission.code or "").casefold()}
+    layers = [(("metrics",), data["metrics"])] + [
+        (("authorities", name), entry) for name, entry in data.get("authorities", {}).items()
+        if name.casefold() in names]
+    merged: dict[str, dict[str, float]] = {}
+    checker = _Checker(document, pack)
+    for path, entry in layers:
+        for metric_id, figures in entry.items():
+            metric = pack.metrics.get(metric_id)
+            if metric is None:
+                problems.append(Problem(document.where_key(path + (metric_id,)), f"unknown metric {metric_id!r} for "
+                                        f"pack {pack.id}" + did_you_mean(metric_id, pack.metrics)))
+                continue
+            for name, figure in figures.items():
+                checker._number(metric, figure, path + (metric_id, name), name)
+            merged.setdefault(metric_id, {}).update(figures)
+    problems += checker.problems
+    if problems:
+        raise InputError(problems)
+    values = {
+        metric_id: replace(item, benchmarks={**merged.get(metric_id, {}), **item.benchmarks})
+        for metric_id, item in submission.values.items()
+    }
+    return replace(submission, values=values)
+
+
+def with_earlier(submission: Submission, earlier: Earlier) -> Submission:
+    """The submission with ``previous`` and ``history`` from earlier recorded periods; the file wins."""
+    values = {}
+    for metric_id, item in submission.values.items():
+        recorded = {period: figure for period, figure in earlier.values.get(metric_id, {}).items()
+                    if isinstance(figure, bool) == isinstance(item.value, bool)}
+        if not recorded:
+            values[metric_id] = item
+            continue
+        benchmarks = dict(item.benchmarks)
+        benchmarks.setdefault("previous", recorded[max(recorded)])
+        values[metric_id] = replace(item, benchmarks=benchmarks, history={**recorded, **item.history})
+    return replace(submission, values=values)
 
 
 def read_waivers(path: str | Path) -> Document:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..cache import files_digest
 from ..model import Finding, Grade, Improvement, InputError, Location, Problem, Result
 
 SCHEMA_VERSION = 1
@@ -27,10 +28,12 @@ def document(result: Result, *, fail_on: str, at: datetime.datetime | None = Non
         "period": submission.period,
         "as_of": submission.as_of,
         "metrics_file": submission.path,
+        "metrics_sha256": submission.sha256,
         "pack": {
             "id": pack.id,
             "version": pack.version,
             "title": pack.title,
+            "sha256": files_digest(pack.path),
             "extends": [{"id": pack_id, "version": version} for pack_id, version in pack.extends],
             "disabled": [{"rule": rule_id, "reason": reason} for rule_id, reason in pack.disabled],
             "source": {
@@ -44,6 +47,7 @@ def document(result: Result, *, fail_on: str, at: datetime.datetime | None = Non
             "comply_version": __version__,
             "fail_on": fail_on,
             "partial": bool(pack.selection),
+            "rank": None,
             "only": list(pack.selection),
         },
         "scale": [{"id": g.id, "label": g.label, "score": g.score} for g in pack.scale.grades],
@@ -57,6 +61,9 @@ def document(result: Result, *, fail_on: str, at: datetime.datetime | None = Non
             }
             for r in result.judgements
         ],
+        "values": {metric_id: item.value for metric_id, item in submission.values.items()},
+        **({"history": {"judgements": result.earlier.judgements, "values": result.earlier.values}}
+           if result.earlier and (result.earlier.judgements or result.earlier.values) else {}),
         "findings": [_finding(result, f) for f in result.findings],
         "areas_for_improvement": [_improvement(a) for a in result.areas_for_improvement],
         "further_shortfalls": [_improvement(a) for a in result.further_shortfalls],

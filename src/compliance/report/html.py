@@ -51,9 +51,38 @@ def _view(doc: dict[str, Any]) -> dict[str, Any]:
                      for f in doc["findings"] if f["status"] in ("graded", "waived")],
         "missing": [f for f in doc["findings"] if f["status"] in ("not_evidenced", "not_applicable")],
         "summary": shape.summary(doc),
+        "changed": [dict(item, chart=_grade_line(item)) for item in shape.changed_judgements(doc)],
+        "trends": [dict(item, chart=_value_line(item)) for item in shape.key_metric_series(doc)
+                   if len({value for _, value in item["points"]}) > 1],  # only figures that moved
         "reference": shape.reference,
         "label": shape.label,
     }
+
+
+def _line(labelled: list[tuple[str, float, str]]) -> dict[str, Any]:
+    """A small line chart: (period, height from 0 = bottom to 1 = top, label) -> SVG points.
+
+    Labels sit above their points and periods along the bottom, with room for both.
+    """
+    points = [{"x": 50 + 90 * index, "y": 64 - 40 * height, "period": period, "label": label}
+              for index, (period, height, label) in enumerate(labelled)]
+    return {"width": 100 + 90 * max(len(points) - 1, 1), "points": points,
+            "line": " ".join(f"{p['x']},{p['y']:.0f}" for p in points)}
+
+
+def _grade_line(item: dict[str, Any]) -> dict[str, Any]:
+    """A judgement's grade by period: the better the grade, the higher the point."""
+    worst = max(item["scores"].values())
+    return _line([(period, (worst - item["scores"].get(label or "", worst)) / max(worst - 1, 1), label or "Not judged")
+                  for period, label in item["series"]])
+
+
+def _value_line(item: dict[str, Any]) -> dict[str, Any]:
+    """A metric's figure by period, scaled between its lowest and highest."""
+    values = [value for _, value in item["points"]]
+    low, spread = min(values), (max(values) - min(values)) or 1
+    unit = "%" if item["unit"] == "percent" else ""
+    return _line([(period, (value - low) / spread, f"{value:g}{unit}") for period, value in item["points"]])
 
 
 def _chart(doc: dict[str, Any]) -> dict[str, Any]:

@@ -51,6 +51,12 @@ def _one(doc: dict[str, Any]) -> str:
     for section, judgements in shape.record_rows(doc):
         rows += [[f"**{section}**", ""], *[[j["title"], shape.label(j)] for j in judgements]]
     lines += _table(["Judgement", "Grade"], rows)
+    changed = shape.changed_judgements(doc)
+    if doc.get("history"):
+        lines += ["", "## Since the last recorded period", ""]
+        lines += _table(["Judgement", "Grades by period", "Change"],
+                        [[item["title"], " → ".join(f"{p}: {g or 'Not judged'}" for p, g in item["series"]),
+                          item["change"]] for item in changed]) if changed else ["No judgement changed grade."]
     lines += ["", "## Areas for improvement", ""]
     groups = shape.areas_by_timescale(doc)
     if not groups:

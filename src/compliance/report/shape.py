@@ -73,6 +73,7 @@ def comparison(documents: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], 
 
     Judgements are coded by section letter and position (A1 is the first section's first
     judgement), so that a comparison of 22 judgements fits a page; the codes come with a key.
+    With --rank, authorities are ordered best first by that judgement and numbered.
     """
     first = documents[0]
     sections = list(dict.fromkeys(j["section"] for j in first["judgements"]))
@@ -83,11 +84,31 @@ def comparison(documents: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], 
         letter = chr(ord("A") + sections.index(judgement["section"]))
         codes.append((f"{letter}{counters[judgement['section']]}", f"{judgement['section']}: {judgement['title']}"))
     rows = []
-    for doc in documents:
+    for doc in _ranked(documents):
         by_id = {j["id"]: j for j in doc["judgements"]}
-        rows.append((f"{doc['authority']} {doc['period']}",
+        place = f"{doc['_place']}. " if "_place" in doc else ""
+        rows.append((f"{place}{doc['authority']} {doc['period']}",
                      [label(by_id[j["id"]]) if j["id"] in by_id else "" for j in first["judgements"]]))
     return codes, rows
+
+
+def _ranked(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The documents in argument order, or best first by the --rank judgement (ties share a place)."""
+    judgement_id = documents[0]["run"].get("rank")
+    if not judgement_id:
+        return documents
+
+    def score(doc: dict[str, Any]) -> float:
+        found = next((j["score"] for j in doc["judgements"] if j["id"] == judgement_id), None)
+        return float("inf") if found is None else found  # not judged: last
+
+    ordered = sorted(documents, key=score)
+    ranked, place = [], 0
+    for index, doc in enumerate(ordered):
+        if index == 0 or score(doc) != score(ordered[index - 1]):
+            place = index + 1
+        ranked.append({**doc, "_place": place})
+    return ranked
 
 
 def summary(doc: dict[str, Any]) -> str:
@@ -110,3 +131,40 @@ def pack_line(doc: dict[str, Any]) -> str:
     pack = doc["pack"]
     return (f"{pack['title']} ({pack['id']} {pack['version']}"
             + "".join(f", extends {parent['id']} {parent['version']}" for parent in pack["extends"]) + ")")
+
+
+def changed_judgements(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Judgements whose grade differs from the last recorded period: title, grades by period, change."""
+    history = doc.get("history") or {}
+    changed = []
+    for judgement in doc["judgements"]:
+        earlier = history.get("judgements", {}).get(judgement["id"], {})
+        if not earlier:
+            continue
+        series = [*sorted(earlier.items()), (doc["period"], judgement["label"])]
+        last = series[-2][1]
+        if last != judgement["label"]:
+            scores = {grade["label"]: grade["score"] for grade in doc["scale"]}
+            before, now = scores.get(last or ""), scores.get(judgement["label"] or "")
+            change = "changed" if before is None or now is None else "improved" if now < before else "declined"
+            changed.append({"title": f"{judgement['section']}: {judgement['title']}", "series": series,
+                            "change": change, "scores": scores})
+    return changed
+
+
+def key_metric_series(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Figures across periods for the metrics behind the areas for improvement and limiting rules."""
+    history = (doc.get("history") or {}).get("values", {})
+    raising = {area["rule"] for area in doc["areas_for_improvement"]}
+    series = []
+    seen = set()
+    for finding in doc["findings"]:
+        metric = finding["metric"]
+        if metric in seen or not (finding["rule"] in raising or finding["limiting"]) or metric not in history:
+            continue
+        if not isinstance(finding["value"], int | float) or isinstance(finding["value"], bool):
+            continue
+        seen.add(metric)
+        points = [*sorted(history[metric].items()), (doc["period"], finding["value"])]
+        series.append({"metric": metric, "title": finding["title"], "unit": finding["unit"], "points": points})
+    return series

@@ -1,0 +1,45 @@
+"""The project config file, comply.yaml: defaults for ``comply check`` in scheduled runs.
+
+Found as ``--config FILE``, else comply.yaml in the working folder or the nearest folder
+above it. Its values become the defaults of ``comply check``'s options, so an option given
+on the command line always wins. Paths in it are relative to the file's folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .submissions import _read_checked
+
+NAME = "comply.yaml"
+#: config key -> the option of ``comply check`` it sets (click's parameter name)
+OPTIONS = {"pack": "pack", "benchmarks": "benchmarks", "waivers": "waivers", "history": "record",
+           "outputs": "outputs", "format": "output_format", "table_format": "table_format", "fail_on": "fail_on"}
+PATHS = {"benchmarks", "waivers", "history", "outputs"}
+
+
+def find(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def defaults(path: Path) -> dict[str, Any]:
+    """``comply check``'s option defaults from the config file at ``path``; InputError if it is wrong."""
+    data = _read_checked(path, "config", lambda where: False).data
+    base = path.parent
+
+    def resolve(value: str) -> str:
+        return str(base / value)
+
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in PATHS:
+            value = [resolve(item) for item in value] if isinstance(value, list) else resolve(value)
+        elif key == "pack" and (base / value).is_dir():
+            value = resolve(value)  # a folder beside the config; otherwise a bundled pack's id
+        result[OPTIONS[key]] = value
+    return result

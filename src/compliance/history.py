@@ -1,0 +1,194 @@
+"""The history of recorded runs: an SQLite database of every judgement, finding and figure.
+
+One run per authority, period and pack: recording the same again replaces it. Each
+recording is one transaction (BEGIN IMMEDIATE), so a failure or Ctrl-C part-way leaves
+the database as it was; the database runs in WAL mode with a busy timeout, so scheduled
+runs writing to it at the same time all land.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .model import Earlier, InputError, Location, Problem
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    authority TEXT NOT NULL,
+    code TEXT,
+    period TEXT NOT NULL,
+    pack_id TEXT NOT NULL,
+    pack_version TEXT NOT NULL,
+    pack_sha256 TEXT NOT NULL,
+    metrics_file TEXT NOT NULL,
+    metrics_sha256 TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    comply_version TEXT NOT NULL,
+    UNIQUE (authority, period, pack_id)
+);
+CREATE TABLE IF NOT EXISTS judgements (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    judgement TEXT NOT NULL,
+    section TEXT NOT NULL,
+    title TEXT NOT NULL,
+    grade TEXT,
+    label TEXT,
+    score INTEGER,
+    PRIMARY KEY (run_id, judgement)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    rule TEXT NOT NULL,
+    judgement TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    status TEXT NOT NULL,
+    grade TEXT,
+    score INTEGER,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (run_id, rule)
+);
+CREATE TABLE IF NOT EXISTS figures (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    metric TEXT NOT NULL,
+    value REAL NOT NULL,
+    is_boolean INTEGER NOT NULL,
+    PRIMARY KEY (run_id, metric)
+);
+CREATE INDEX IF NOT EXISTS runs_by_authority ON runs (authority, pack_id, period);
+"""
+
+BUSY_SECONDS = 60
+
+
+class History:
+    """A history database, opened (and created if need be) at ``path``."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            self.connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            self.connection.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
+            self.connection.execute("PRAGMA foreign_keys = ON")
+            if self.connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self.connection.execute("PRAGMA journal_mode = WAL")
+            with self.transaction():
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        self.connection.execute(statement)
+        except sqlite3.Error as error:
+            raise self.failure(error) from None
+
+    @classmethod
+    def reader(cls, path: str | Path) -> History | None:
+        """The database opened for reading only, or None when there is none yet."""
+        if not Path(path).is_file():
+            return None
+        history = cls.__new__(cls)
+        history.path = str(path)
+        try:
+            history.connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
+                                                 timeout=BUSY_SECONDS)
+            history.connection.execute("SELECT 1 FROM runs LIMIT 1")
+        except sqlite3.Error as error:
+            raise history.failure(error) from None
+        return history
+
+    def failure(self, error: sqlite3.Error) -> InputError:
+        message = str(error)
+        if "file is not a database" in message:
+            message = "not a comply history database (nor SQLite)"
+        return InputError([Problem(Location(self.path), f"history database: {message}")])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: BEGIN IMMEDIATE takes the write lock up front, so writers queue."""
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def record(self, document: dict[str, Any]) -> bool:
+        """Store one result document; True when it replaced an earlier run of the same key."""
+        authority, period, pack_id = document["authority"], document["period"], document["pack"]["id"]
+        values = document["values"]
+        try:
+            with self.transaction() as db:
+                replaced = db.execute("DELETE FROM runs WHERE authority = ? AND period = ? AND pack_id = ?",
+                                      (authority, period, pack_id)).rowcount > 0
+                run_id = db.execute(
+                    "INSERT INTO runs (authority, code, period, pack_id, pack_version, pack_sha256, metrics_file,"
+                    " metrics_sha256, recorded_at, comply_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (authority, document["code"], period, pack_id, document["pack"]["version"],
+                     document["pack"].get("sha256", ""), document["metrics_file"], document["metrics_sha256"],
+                     datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
+                     document["run"]["comply_version"]),
+                ).lastrowid
+                db.executemany("INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+                    (run_id, position, j["id"], j["section"], j["title"], j["grade"], j["label"], j["score"])
+                    for position, j in enumerate(document["judgements"])])
+                db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+                    (run_id, f["rule"], f["judgement"], f["metric"], f["status"], f["grade"], f["score"],
+                     f["evidence"]) for f in document["findings"]])
+                db.executemany("INSERT INTO figures VALUES (?, ?, ?, ?)", [
+                    (run_id, metric, float(value), isinstance(value, bool)) for metric, value in values.items()])
+        except sqlite3.Error as error:
+            raise self.failure(error) from None
+        return replaced
+
+    def earlier(self, authority: str, pack_id: str, period: str) -> Earlier:
+        """What was recorded for this authority and pack in periods before ``period``."""
+        try:
+            runs = self.connection.execute(
+                "SELECT id, period FROM runs WHERE authority = ? AND pack_id = ? AND period < ? ORDER BY period",
+                (authority, pack_id, period)).fetchall()
+            judgements: dict[str, dict[str, str | None]] = {}
+            values: dict[str, dict[str, float | bool]] = {}
+            for run_id, run_period in runs:
+                for judgement, label in self.connection.execute(
+                        "SELECT judgement, label FROM judgements WHERE run_id = ? ORDER BY position", (run_id,)):
+                    judgements.setdefault(judgement, {})[run_period] = label
+                for metric, value, is_boolean in self.connection.execute(
+                        "SELECT metric, value, is_boolean FROM figures WHERE run_id = ?", (run_id,)):
+                    values.setdefault(metric, {})[run_period] = bool(value) if is_boolean else value
+        except sqlite3.Error as error:
+            raise self.failure(error) from None
+        return Earlier(judgements, values)
+
+    def authorities(self) -> list[tuple[str, str | None]]:
+        return self.connection.execute("SELECT DISTINCT authority, code FROM runs ORDER BY authority").fetchall()
+
+    def runs(self, authority: str | None = None) -> list[dict[str, Any]]:
+        """Recorded runs, by authority then pack then period; ``authority`` matches a name or code."""
+        query = "SELECT id, authority, code, period, pack_id, pack_version, recorded_at FROM runs"
+        arguments: tuple[str, ...] = ()
+        if authority:
+            query += " WHERE lower(authority) = lower(?) OR lower(coalesce(code, '')) = lower(?)"
+            arguments = (authority, authority)
+        rows = self.connection.execute(query + " ORDER BY authority, pack_id, period", arguments).fetchall()
+        names = ("id", "authority", "code", "period", "pack_id", "pack_version", "recorded_at")
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def judgements_of(self, run_id: int) -> list[tuple[str, str, str, str | None, int | None]]:
+        return self.connection.execute(
+            "SELECT judgement, section, title, label, score FROM judgements WHERE run_id = ? ORDER BY position",
+            (run_id,)).fetchall()
+
+    def figure(self, run_id: int, metric: str) -> float | bool | None:
+        row = self.connection.execute("SELECT value, is_boolean FROM figures WHERE run_id = ? AND metric = ?",
+                                      (run_id, metric)).fetchone()
+        if row is None:
+            return None
+        return bool(row[0]) if row[1] else row[0]

@@ -1,0 +1,118 @@
+"""``comply history``: judgement grades across recorded periods, changes marked, and metrics' values."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from tabulate import tabulate
+
+from ..history import History
+
+
+def collect(store: History, authority: str | None, metrics: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One entry per authority and pack: periods, judgements with grades by period, metrics' values."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for run in store.runs(authority):
+        groups.setdefault((run["authority"], run["pack_id"]), []).append(run)
+    entries = []
+    for (name, pack_id), runs in groups.items():
+        periods = [run["period"] for run in runs]
+        judgements: dict[str, dict[str, Any]] = {}
+        for run in runs:
+            for judgement, section, title, label, score in store.judgements_of(run["id"]):
+                row = judgements.setdefault(judgement, {"id": judgement, "section": section, "title": title,
+                                                        "grades": {}})
+                row["grades"][run["period"]] = {"label": label, "score": score}
+        for row in judgements.values():
+            _mark_changes(row["grades"], periods, lambda cell: cell["score"], lower_is_better=True)
+        values = []
+        for metric in metrics:
+            figures = {run["period"]: {"value": store.figure(run["id"], metric)} for run in runs}
+            values.append({"metric": metric, "values": figures})
+        entries.append({"authority": name, "code": runs[-1]["code"], "pack": pack_id, "periods": periods,
+                        "judgements": list(judgements.values()), "metrics": values})
+    return entries
+
+
+def _mark_changes(cells: dict[str, dict[str, Any]], periods: list[str], measure: Any, lower_is_better: bool) -> None:
+    """Each cell gets change: improved, declined, same, or None (first period, or nothing to compare)."""
+    previous = None
+    for period in periods:
+        cell = cells.get(period)
+        if cell is None:
+            continue
+        now = measure(cell)
+        if previous is None or now is None:
+            cell["change"] = None
+        elif now == previous:
+            cell["change"] = "same"
+        else:
+            cell["change"] = "improved" if (now < previous) == lower_is_better else "declined"
+        previous = now if now is not None else previous
+
+
+def render(store: History, authority: str | None, metrics: tuple[str, ...], output_format: str) -> str | None:
+    entries = collect(store, authority, metrics)
+    if not entries:
+        return None
+    if output_format == "json":
+        return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
+    if output_format == "csv":
+        return _csv(entries)
+    return "\n\n".join(_text(entry, "pipe" if output_format == "markdown" else "simple", output_format)
+                       for entry in entries) + "\n"
+
+
+def _cell(cell: dict[str, Any] | None, shown: str) -> str:
+    if cell is None:
+        return ""
+    change = cell.get("change")
+    return f"{shown}, {change}" if change in ("improved", "declined") else shown
+
+
+def _text(entry: dict[str, Any], style: str, output_format: str) -> str:
+    periods = entry["periods"]
+    title = f"{entry['authority']}: {entry['pack']}, {len(periods)} recorded period{'s' * (len(periods) != 1)}"
+    rows = [[f"{row['section']}: {row['title']}",
+             *[_cell(row["grades"].get(p), (row["grades"].get(p) or {}).get("label") or "Not judged") for p in periods]]
+            for row in entry["judgements"]]
+    lines = [f"## {title}" if output_format == "markdown" else title, "",
+             tabulate(rows, headers=["Judgement", *periods], tablefmt=style)]
+    latest = periods[-1]
+    changed = [row for row in entry["judgements"] if (row["grades"].get(latest) or {}).get("change")
+               in ("improved", "declined")]
+    if len(periods) > 1:
+        words = [f"{sum(1 for r in changed if r['grades'][latest]['change'] == kind)} {kind}"
+                 for kind in ("improved", "declined")]
+        lines += ["", f"In {latest}: {', '.join(words)} since the period before."]
+    for metric in entry["metrics"]:
+        lines += ["", tabulate([[metric["metric"], *[_figure(metric["values"][p]["value"]) for p in periods]]],
+                               headers=["Metric", *periods], tablefmt=style)]
+    return "\n".join(lines)
+
+
+def _figure(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"{value:g}"
+
+
+def _csv(entries: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["authority", "code", "pack", "period", "kind", "id", "title", "grade", "value", "change"])
+    for entry in entries:
+        for row in entry["judgements"]:
+            for period, cell in row["grades"].items():
+                writer.writerow([entry["authority"], entry["code"] or "", entry["pack"], period, "judgement",
+                                 row["id"], row["title"], cell["label"] or "", "", cell.get("change") or ""])
+        for metric in entry["metrics"]:
+            for period, cell in metric["values"].items():
+                writer.writerow([entry["authority"], entry["code"] or "", entry["pack"], period, "metric",
+                                 metric["metric"], "", "", "" if cell["value"] is None else cell["value"], ""])
+    return buffer.getvalue()
