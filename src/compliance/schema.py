@@ -39,7 +39,8 @@ def schema(name: str) -> dict[str, Any]:
     return json.loads(text)  # type: ignore[no-any-return]
 
 
-SCHEMAS = ("metrics", "pack", "catalogue", "rules", "pack-tests", "waivers", "result", "benchmarks", "config")
+SCHEMAS = ("metrics", "pack", "catalogue", "rules", "pack-tests", "waivers", "result", "benchmarks", "config",
+           "adapter")
 
 
 @cache
