@@ -381,6 +381,37 @@ def explain(rule_id: str, metrics: str, pack: str | None) -> None:
     click.echo(explain_rule(result, _find_rule(result.pack, rule_id)), nl=False)
 
 
+@main.command("import")
+@click.argument("adapter", metavar="ADAPTER")
+@click.argument("data", metavar="DATA_DIR", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--period", required=True, metavar="YYYY-YY", help="The financial year: 2010-11 is the year ending "
+              "31 March 2011.")
+@click.option("--authority", "authorities", multiple=True, metavar="CODE|NAME",
+              help="An authority by ONS code, DfE number or name; repeatable (default: every authority).")
+@click.option("--region", metavar="NAME", help="Every authority of this region (as the neighbour groupings name it).")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="The folder to write one metrics file per authority into.")
+@_pack_option
+def import_(adapter: str, data: Path, period: str, authorities: tuple[str, ...], region: str | None, output: Path,
+            pack: str | None) -> None:
+    """Write metrics files from published statistics, through one of the pack's adapters."""
+    from .importer import Importer, file_name, read_adapter
+    from .runner import pack_for, write_atomically
+
+    try:
+        loaded = pack_for(pack)
+        importer = Importer(read_adapter(adapter, loaded), loaded, data, period)
+        chosen = importer.authorities(list(authorities), region)
+        output.mkdir(parents=True, exist_ok=True)
+        for authority in chosen:
+            write_atomically(output / file_name(authority), importer.metrics_file(authority))
+    except InputError as error:
+        _fail(error.problems)
+    except OSError as error:
+        _fail([Problem(Location(str(output)), f"cannot write: {error.strerror}")])
+    click.echo(f"comply: wrote {len(chosen)} metrics file{'s' * (len(chosen) != 1)} to {output}", err=True)
+
+
 @main.command()
 @click.option("--db", "database", required=True, type=click.Path(dir_okay=False, exists=True), metavar="DB",
               help="The history database that comply check --record wrote.")

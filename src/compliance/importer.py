@@ -40,8 +40,7 @@ def read_adapter(reference: str, pack: Pack) -> Document:
     document = _read_checked(path, "adapter", lambda where: False)
     problems = [Problem(document.where_key(("metrics", metric_id)), f"unknown metric {metric_id!r} for pack "
                         f"{pack.id}" + did_you_mean(metric_id, pack.metrics))
-                for metric_id in [*document.data["metrics"], *document.data.get("cannot_give", {})]
-                if metric_id not in pack.metrics]
+                for metric_id in document.data["metrics"] if metric_id not in pack.metrics]
     tables = document.data["tables"]
     for metric_id, recipe in document.data["metrics"].items():
         for part in ("value", "numerator", "denominator"):
@@ -110,7 +109,7 @@ def _read_table(name: str, spec: dict[str, Any], folder: Path, year: int) -> Tab
         level = None
         for candidate in (NATIONAL, REGION, AUTHORITY):
             test = identify["levels"][candidate]
-            text = values[test["column"]] if test["column"] in values else ""
+            text = values.get(test["column"], "")
             if ("equals" in test and text.casefold() == str(test["equals"]).casefold()) or \
                     ("matches" in test and re.fullmatch(test["matches"], text)):
                 level = candidate
@@ -164,10 +163,17 @@ class Importer:
                    for row in rows if row.get(spec["number"], "").strip()}
         return neighbours, regions
 
-    def authorities(self, wanted: list[str]) -> list[Row]:
-        """The authority rows asked for (by code, old number or name), else every authority."""
+    def authorities(self, wanted: list[str], region: str | None = None) -> list[Row]:
+        """The authority rows asked for (by code, old number or name), those of a region, else all."""
         first = next(iter(self.tables.values()))
         everyone = [row for row in first.rows if row.level == AUTHORITY]
+        if region:
+            regions = sorted(set(self.regions.values()))
+            chosen = [row for row in everyone if self.regions.get(row.number, "").casefold() == region.casefold()]
+            if not chosen:
+                raise InputError([Problem(Location("--region"), f"no authorities in region {region!r}; the regions "
+                                          f"are: {', '.join(regions)}")])
+            return chosen
         if not wanted:
             return everyone
         chosen, problems = [], []
@@ -194,7 +200,7 @@ class Importer:
             total = 0.0
             for reference in _columns(recipe[part]):
                 table_name, column = reference.split(".", 1)
-                column = column.format(year=self.year)
+                column = " ".join(column.format(year=self.year).split())
                 table = self.tables[table_name]
                 row = table.find(level, key)
                 if row is None:
@@ -227,7 +233,8 @@ class Importer:
             f"# Benchmarks: England's row (national), the {region or 'unknown'} region's row (region) and the",
             f"# mean of the authority's statistical neighbours (neighbours): {data['neighbours']['description']}",
             f"authority: {_quoted(authority.name)}",
-            f"code: {authority.code}" if authority.code else f"# code: not in the tables (DfE number {authority.number})",
+            f"code: {authority.code}" if authority.code
+            else f"# code: not in the tables (DfE number {authority.number})",
             f"period: {self.period}",
             f"pack: {self.pack.id}",
             "metrics:",
@@ -239,9 +246,10 @@ class Importer:
                 missing.append(f"#   {metric_id}: not given: {why[0]}")
                 continue
             fields = {k: int(v) if float(v).is_integer() else v for k, v in parts.items()}
-            benchmarks = self._benchmarks(recipe, authority, region)
-            source = recipe["source"]
-            note = f"{source}; " + "; ".join(f"{name} {text}" for name, text in benchmarks["notes"].items())
+            # a count is not compared: England's total says nothing of an authority's
+            comparable = "numerator" in parts or self.pack.metrics[metric_id].unit.value in ("percent", "rate")
+            benchmarks = self._benchmarks(recipe, authority, region) if comparable else {"figures": {}, "notes": {}}
+            note = "; ".join([recipe["source"], *(f"{name} {text}" for name, text in benchmarks["notes"].items())])
             entry = {**fields, **benchmarks["figures"], "note": note}
             lines.append(f"  {metric_id}: " + _flow(entry))
         if missing:
