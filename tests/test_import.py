@@ -53,6 +53,13 @@ def test_stoke_from_the_fixture_tables(tmp_path):
     assert "#   initial_health_assessment_timely_pct: OC2 gives annual health assessments" in text
 
 
+def test_without_the_year_before_no_previous_and_it_says_why(tmp_path):
+    _, files = imported(tmp_path, "--authority", "861")
+    text = files["861-stoke-on-trent.yaml"]
+    assert "# previous: not given: the year before's tables cannot be read" in text and "SFR27_2010_March.csv" in text
+    assert all("previous" not in figure for figure in metrics(text).values())
+
+
 def test_neighbours_are_the_mean_of_those_with_a_figure(tmp_path):
     adapter = tmp_path / "adapter.yaml"
     adapter.write_text(ADAPTER.read_text().replace("minimum: 5", "minimum: 2"))
@@ -123,7 +130,7 @@ def test_wrong_period_missing_table_and_unknown_adapter(tmp_path):
     assert result.exit_code == 2 and "OC2.csv: no such file (table 'outcomes' of the adapter)" in result.stderr
     result = comply("import", "dfe-2011", FIXTURES, "--period", "2010-11", "-o", tmp_path / "out")
     assert result.exit_code == 2 and "no adapter 'dfe-2011': not a file, nor one of pack ofsted-slac-2011's " \
-                                     "(dfe-2010-11)" in result.stderr
+                                     "(dfe-2009-10, dfe-2010-11)" in result.stderr
 
 
 def test_a_broken_adapter_is_refused_at_its_line(tmp_path):
@@ -154,6 +161,10 @@ def test_the_real_2010_11_tables(tmp_path):
     leavers = metrics(stoke)["care_leavers_suitable_accommodation_pct"]
     assert (leavers["numerator"], leavers["denominator"]) == (36, 45)
     assert "#   care_leavers_19_eet_pct: not given: Act_HE is suppressed ('x')" in stoke
+    # the year before, from SFR27/2010 and the 2010 OC2: 403 looked after; teeth checked for 184 of 268
+    assert metrics(stoke)["looked_after_children"]["previous"] == 403
+    assert metrics(stoke)["dental_checks_pct"]["previous"] == 68.7
+    assert "previous" not in placements  # not in the 2010 tables of the data folder
     result = comply("check", out, "--format", "csv", "-q", "-o", tmp_path / "region.csv", "--fail-on", "never")
     assert result.exit_code == 0, result.stderr  # every imported file checks
 

@@ -95,9 +95,13 @@ class History:
         try:
             history.connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
                                                  timeout=BUSY_SECONDS)
-            history.connection.execute("SELECT 1 FROM runs LIMIT 1")
+            history.connection.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
+            tables = {row[0] for row in history.connection.execute("SELECT name FROM sqlite_master")}
         except sqlite3.Error as error:
             raise history.failure(error) from None
+        if "runs" not in tables:  # created a moment ago by a run still writing its tables: no history yet
+            history.connection.close()
+            return None
         return history
 
     def failure(self, error: sqlite3.Error) -> InputError:

@@ -146,6 +146,15 @@ class Importer:
         self.year = int(period[:4]) + 1  # 2010-11 is the year ending 31 March 2011
         self.tables = {name: _read_table(name, spec, folder, self.year) for name, spec in data["tables"].items()}
         self.neighbours, self.regions = self._neighbours()
+        self.before: Importer | None = None
+        self.before_missing = ""
+        if data.get("previous"):
+            start = int(period[:4]) - 1
+            before = read_adapter(data["previous"], pack)
+            try:
+                self.before = Importer(before, pack, folder, f"{start}-{(start + 1) % 100:02d}")
+            except InputError as error:  # the year before is optional: without its tables, no previous
+                self.before_missing = str(error.problems[0])
 
     def _neighbours(self) -> tuple[dict[str, list[str]], dict[str, str]]:
         spec = self.adapter.data["neighbours"]
@@ -232,6 +241,8 @@ class Importer:
             f"# Source: {data['title']}, {data['publisher']} ({data['licence']}).",
             f"# Benchmarks: England's row (national), the {region or 'unknown'} region's row (region) and the",
             f"# mean of the authority's statistical neighbours (neighbours): {data['neighbours']['description']}",
+            *([f"# previous: not given: the year before's tables cannot be read ({self.before_missing})"]
+              if self.before_missing else []),
             f"authority: {_quoted(authority.name)}",
             f"code: {authority.code}" if authority.code
             else f"# code: not in the tables (DfE number {authority.number})",
@@ -250,7 +261,11 @@ class Importer:
             comparable = "numerator" in parts or self.pack.metrics[metric_id].unit.value in ("percent", "rate")
             benchmarks = self._benchmarks(recipe, authority, region) if comparable else {"figures": {}, "notes": {}}
             note = "; ".join([recipe["source"], *(f"{name} {text}" for name, text in benchmarks["notes"].items())])
-            entry = {**fields, **benchmarks["figures"], "note": note}
+            previous = self._previous(metric_id, authority)
+            if previous is not None:
+                note += f"; previous from {self.before.adapter.data['metrics'][metric_id]['source']}"  # type: ignore[union-attr]
+            entry = {**fields, **benchmarks["figures"], **({"previous": previous} if previous is not None else {}),
+                     "note": note}
             lines.append(f"  {metric_id}: " + _flow(entry))
         if missing:
             lines += ["", "# Not given because the published figure is suppressed or missing:", *missing]
@@ -259,6 +274,13 @@ class Importer:
             lines += ["", "# The published data cannot evidence the pack's other metrics; among them:"]
             lines += [f"#   {metric_id}: {reason}" for metric_id, reason in cannot.items()]
         return "\n".join(lines) + "\n"
+
+    def _previous(self, metric_id: str, authority: Row) -> float | None:
+        """The authority's figure the year before, by its DfE number, where that publication has it."""
+        if self.before is None or metric_id not in self.before.adapter.data["metrics"]:
+            return None
+        parts, _ = self.before.figure(self.before.adapter.data["metrics"][metric_id], AUTHORITY, authority.number)
+        return None if parts is None else self.before.as_value(parts)
 
     def _benchmarks(self, recipe: dict[str, Any], authority: Row, region: str) -> dict[str, Any]:
         figures: dict[str, float] = {}
