@@ -98,7 +98,7 @@ HEAD = "id: local\ntitle: Local\nversion: 1.0.0\nextends: ofsted-slac-2011\n"
          "pack.yaml:5:1: pack: scale comes from the pack this one extends (ofsted-slac-2011); remove it"),
         ("id: local\ntitle: Local\nversion: 1.0.0\nextends: no-such-pack\n",
          "no pack 'no-such-pack': not a folder, nor a bundled pack (ofsted-slac-2011)"),
-        ("id: local\ntitle: Local\nversion: 1.0.0\n", "pack.yaml:1:1: the file is missing the required key 'source'"),
+        ("id: local\ntitle: Local\nversion: 1.0.0\n", "pack.yaml:1:1: the file is missing the required key 'scale'"),
     ],
     ids=["unknown-override", "unknown-disable", "both", "bad-grade", "bad-condition", "bad-citation",
          "unknown-key", "redefines-scale", "unknown-parent", "no-extends"],

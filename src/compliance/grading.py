@@ -42,14 +42,15 @@ def judge(pack: Pack, findings: Sequence[Finding]) -> tuple[JudgementResult, ...
             judgement = pack.judgement(judgement_id)
             inputs = [result(other) for other in judgement.inputs]
             limits = [result(other) for other in judgement.limited_by]
-            results[judgement_id] = _aggregate(pack, judgement, by_judgement[judgement_id], inputs, limits)
+            sinks = [result(other) for other in judgement.worst_grade_from]
+            results[judgement_id] = _aggregate(pack, judgement, by_judgement[judgement_id], inputs, limits, sinks)
         return results[judgement_id]
 
     return tuple(result(judgement.id) for judgement in pack.judgements)
 
 
-def _aggregate(pack: Pack, judgement: Judgement, findings: list[Finding],
-               inputs: list[JudgementResult], limits: list[JudgementResult]) -> JudgementResult:
+def _aggregate(pack: Pack, judgement: Judgement, findings: list[Finding], inputs: list[JudgementResult],
+               limits: list[JudgementResult], sinks: list[JudgementResult]) -> JudgementResult:
     graded_rules = [f for f in findings if f.status is Status.GRADED and f.grade]
     graded_inputs = [r for r in inputs if r.grade]
     counts = _counts(len(graded_rules), len(findings), len(graded_inputs), len(inputs))
@@ -69,6 +70,14 @@ def _aggregate(pack: Pack, judgement: Judgement, findings: list[Finding],
     for finding in graded_rules:
         if finding.rule.limiting and finding.grade and finding.grade.score > grade.score:
             lowered_by.append((f"limiting rule {finding.rule.id}", finding.grade))
+    if judgement.cap_above_worst is not None and max(scores) - judgement.cap_above_worst > grade.score:
+        capped = pack.scale.by_score(max(scores) - judgement.cap_above_worst)
+        lowered_by.append((f"no more than {judgement.cap_above_worst} above the worst input, "
+                           f"{pack.scale.by_score(max(scores)).label},", capped))
+    worst = pack.scale.grades[-1]
+    sunk = next((sink for sink in sinks if sink.grade and sink.grade.score == worst.score), None)
+    if sunk is not None and worst.score > grade.score:
+        lowered_by.append((sunk.judgement.title, worst))
     if lowered_by:
         grade = pack.scale.by_score(max(limit_grade.score for _, limit_grade in lowered_by))
     inputs_word = "input" if len(scores) == 1 else "inputs"

@@ -165,6 +165,8 @@ class Judgement:
     limited_by: tuple[str, ...] = ()
     min_evidence: float = 0.0
     description: str | None = None
+    cap_above_worst: int | None = None  # no more than this many grades better than the worst graded input
+    worst_grade_from: tuple[str, ...] = ()  # at the scale's worst grade when any of these judgements is
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,7 @@ class Pack:
     judgements: tuple[Judgement, ...]  # in the record of main findings' order
     metrics: dict[str, Metric]
     rules: tuple[Rule, ...]
+    sources: tuple[Source, ...] = ()  # every document the pack cites; source is the first
     queries: tuple[Query, ...] = ()
     selection: tuple[str, ...] = ()
     #: (id, version) of each pack this one adapts, nearest first

@@ -8,6 +8,7 @@ paragraph, and cycles in the judgement tree.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -53,26 +54,68 @@ def bundled_root() -> Path:
 
 
 def bundled_packs() -> list[str]:
+    """Bundled packs and pack families (folders of dated versions), by id."""
     root = bundled_root()
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / "pack.yaml").is_file())
+    return sorted(p.name for p in root.iterdir() if (p / "pack.yaml").is_file() or _versions(p))
 
 
-def find_pack(reference: str | None, relative_to: Path | None = None) -> Path:
-    """A pack's folder from a path or a bundled id; None means the default pack."""
+def _versions(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if (p / "pack.yaml").is_file()) if folder.is_dir() else []
+
+
+def find_pack(reference: str | None, relative_to: Path | None = None, on: datetime.date | None = None) -> Path:
+    """A pack's folder from a path or a bundled id; None means the default pack.
+
+    A family (a folder of dated versions, each with in_force) gives the version in force
+    ``on`` that date (today by default); ``family/version`` names one outright.
+    """
     reference = reference or DEFAULT_PACK
     candidates = [Path(reference)]
     if relative_to is not None and not Path(reference).is_absolute():
         candidates.insert(0, relative_to / reference)
-    for candidate in candidates:
-        if candidate.is_dir():
+    given = len(candidates)
+    candidates.append(bundled_root() / reference)
+    for index, candidate in enumerate(candidates):
+        if (candidate / "pack.yaml").is_file():
             return candidate
-    if reference in bundled_packs():
-        return bundled_root() / reference
+        if _versions(candidate):
+            return _version_in_force(candidate, reference, on or datetime.date.today())
+        if candidate.is_dir() and index < given:
+            return candidate  # a folder named as a pack that is not one: the loader says so
     known = ", ".join(bundled_packs()) or "none"
     raise InputError([Problem(Location(reference),
                               f"no pack {reference!r}: not a folder, nor a bundled pack ({known})")])
+
+
+def _version_in_force(family: Path, reference: str, on: datetime.date) -> Path:
+    spans = []
+    for version in _versions(family):
+        document = read_yaml(version / "pack.yaml")
+        span = document.data.get("in_force") if isinstance(document.data, dict) else None
+        if not isinstance(span, dict) or "from" not in span:
+            raise InputError([Problem(document.where(()), f"a version of pack family {reference!r} needs in_force "
+                                      "(from, and until where it ended)")])
+        start = datetime.date.fromisoformat(span["from"])
+        end = datetime.date.fromisoformat(span["until"]) if span.get("until") else datetime.date.max
+        spans.append(f"{version.name} from {start}" + (f" until {end}" if span.get("until") else ""))
+        if start <= on <= end:
+            return version
+    raise InputError([Problem(Location(reference), f"no version of pack {reference!r} was in force on {on} "
+                              f"({'; '.join(spans)})")])
+
+
+def date_of(as_of: str | None, period: str | None) -> datetime.date | None:
+    """The date a metrics file speaks for: its as_of, else the end of its period (31 March)."""
+    try:
+        if as_of:
+            return datetime.date.fromisoformat(as_of)
+        if period:
+            return datetime.date(int(period[:4]) + 1, 3, 31)
+    except ValueError:
+        return None
+    return None
 
 
 @cache
@@ -96,13 +139,12 @@ class _PackBuilder:
         except InputError as error:
             self.problems.extend(error.problems)
             return None
-        for name in list(document.yaml11_booleans):
-            self.problems.append(Problem(document.where(name),
-                                         f"{document.yaml11_booleans[name]!r} is a YAML 1.1 boolean; "
-                                         "write true or false, or quote it if you mean text"))
-        schema_problems = validate(document, schema_name)
-        self.problems.extend(schema_problems)
-        return None if schema_problems else document
+        found = [Problem(document.where(name), f"{text!r} is a YAML 1.1 boolean; write true or false, or quote it "
+                                               "if you mean text") for name, text in document.yaml11_booleans.items()]
+        flagged = {problem.location for problem in found}
+        found += [p for p in validate(document, schema_name) if p.location not in flagged]
+        self.problems.extend(found)
+        return None if found else document  # a file with any problem is not built from
 
     def problem(self, location: Location, message: str, subject: str = "") -> None:
         self.problems.append(Problem(location, message, subject))
@@ -126,12 +168,14 @@ class _PackBuilder:
 
         data = header.data
         if parent is None:
-            scale, source = self._scale(header), self._source(header)
+            scale, sources = self._scale(header), self._sources(header)
             judgements = self._judgements(header)
         else:
-            scale, source = parent.scale, parent.source
+            scale, sources = parent.scale, parent.sources
             share = data.get("min_evidence")
             judgements = {j.id: j if share is None else replace(j, min_evidence=share) for j in parent.judgements}
+            if "judgements" in data:
+                judgements = self._changed_judgements(judgements, header, parent)
         metrics = dict(parent.metrics) if parent else {}
         for metric_id, metric in (self._metrics(catalogue) if catalogue else {}).items():
             if metric_id in metrics:
@@ -140,10 +184,10 @@ class _PackBuilder:
             metrics[metric_id] = metric
         rules = self._inherited_rules(parent, header, metrics) if parent else []
         rules += [rule for document in rule_documents if document
-                  for rule in self._rules(document, judgements, metrics, scale, source)]
+                  for rule in self._rules(document, judgements, metrics, scale, sources)]
         queries = list(parent.queries) if parent else []
         queries += [query for document in rule_documents if document
-                    for query in self._queries(document, metrics, source)]
+                    for query in self._queries(document, metrics, sources)]
         self._check_unique([(rule.id, rule.location) for rule in rules]
                            + [(query.id, query.location) for query in queries], "rule", subject=True)
         self._check_cycles(judgements)
@@ -158,7 +202,8 @@ class _PackBuilder:
             title=data["title"],
             version=data["version"],
             path=str(self.folder),
-            source=source,
+            source=sources[0],
+            sources=sources,
             scale=scale,
             recommend_below=recommend_below,
             small_cohort=data.get("small_cohort", parent.small_cohort if parent else DEFAULT_SMALL_COHORT),
@@ -176,20 +221,26 @@ class _PackBuilder:
         self._check_unique([(g["id"], header.where(("scale", i, "id"))) for i, g in enumerate(grades)], "grade")
         return Scale(tuple(Grade(g["id"], g["label"], i + 1) for i, g in enumerate(grades)))
 
-    @staticmethod
-    def _source(header: Document) -> Source:
+    def _sources(self, header: Document) -> tuple[Source, ...]:
         data = header.data
-        return Source(
-            id=data["source"].get("id", data["id"]),
-            title=data["source"]["title"],
-            publisher=data["source"]["publisher"],
-            published=data["source"]["published"],
-            paragraphs=data["source"]["paragraphs"],
-        )
+        if ("source" in data) == ("sources" in data):
+            self.problem(header.where(()), "give the pack's source, or its sources (a list), but not both", "pack")
+            raise InputError(self.problems)
+        items = [data["source"]] if "source" in data else data["sources"]
+        sources = tuple(Source(id=item.get("id", data["id"]), title=item["title"], publisher=item["publisher"],
+                               published=item["published"], paragraphs=item["paragraphs"]) for item in items)
+        if "sources" in data:
+            for index, item in enumerate(items):
+                if "id" not in item:
+                    self.problem(header.where(("sources", index)), "each of several sources needs an id, "
+                                 "for citations (ID:PARAGRAPH)", "pack")
+            self._check_unique([(source.id, header.where(("sources", index)))
+                                for index, source in enumerate(sources)], "source")
+        return sources
 
     def _parent(self, header: Document) -> Pack:
         """The pack this one extends, loaded (and checked) in its own right."""
-        for key in ("source", "scale", "sections"):
+        for key in ("source", "sources", "scale", "sections"):
             if key in header.data:
                 self.problem(header.where_key((key,)), f"{key} comes from the pack this one extends "
                                                        f"({header.data['extends']}); remove it", "pack")
@@ -203,6 +254,65 @@ class _PackBuilder:
             return load_pack(folder)
         finally:
             _LOADING.pop()
+
+    def _changed_judgements(self, judgements: dict[str, Judgement], header: Document,
+                            parent: Pack) -> dict[str, Judgement]:
+        """The parent's judgement tree with this pack's removals, retitlings, changes and additions."""
+        changes = header.data["judgements"]
+        base = ("judgements",)
+        result = dict(judgements)
+        disabled = header.data.get("disable", {})
+        for index, judgement_id in enumerate(changes.get("remove", [])):
+            where = header.where(base + ("remove", index))
+            if judgement_id not in result:
+                self.problem(where, f"no judgement {judgement_id!r} in pack {parent.id}"
+                             + did_you_mean(judgement_id, result), judgement_id)
+                continue
+            del result[judgement_id]
+            for rule in parent.rules:
+                if rule.judgement == judgement_id and rule.id not in disabled:
+                    self.problem(where, f"rule {rule.id} feeds it: disable the rule too", judgement_id)
+        for key in ("retitle", "change"):
+            for judgement_id, value in changes.get(key, {}).items():
+                if judgement_id not in result:
+                    self.problem(header.where_key(base + (key, judgement_id)), f"no judgement {judgement_id!r} "
+                                 f"(after removals)" + did_you_mean(judgement_id, result), judgement_id)
+                elif key == "retitle":
+                    result[judgement_id] = replace(result[judgement_id], title=value)
+                else:
+                    fields: dict[str, Any] = {name: tuple(item) if isinstance(item, list) else item
+                                              for name, item in value.items()}
+                    result[judgement_id] = replace(result[judgement_id], **fields)
+        for index, item in enumerate(changes.get("add", [])):
+            where = header.where(base + ("add", index))
+            if item["id"] in result:
+                self.problem(where, f"judgement {item['id']!r} is already in the tree", item["id"])
+                continue
+            new = Judgement(
+                id=item["id"], section=item["section"], title=item["title"], method=item.get("method", "best_fit"),
+                location=where, inputs=tuple(item.get("inputs", ())), limited_by=tuple(item.get("limited_by", ())),
+                min_evidence=item.get("min_evidence", header.data.get("min_evidence", 0.0)),
+                description=item.get("description"), cap_above_worst=item.get("cap_above_worst"),
+                worst_grade_from=tuple(item.get("worst_grade_from", ())))
+            ordered = list(result.values())
+            after = item.get("after")
+            if after is not None and after not in result:
+                self.problem(where, f"after: no judgement {after!r}" + did_you_mean(after, result), item["id"])
+                after = None
+            if after is None:  # at the end of its section, or a new section at the end
+                same = [i for i, j in enumerate(ordered) if j.section == new.section]
+                position = same[-1] + 1 if same else len(ordered)
+            else:
+                position = next(i for i, j in enumerate(ordered) if j.id == after) + 1
+            ordered.insert(position, new)
+            result = {j.id: j for j in ordered}
+        for judgement in result.values():
+            for key in ("inputs", "limited_by", "worst_grade_from"):
+                for other in getattr(judgement, key):
+                    if other not in result:
+                        self.problem(header.where(base), f"{judgement.id}: {key} names {other!r}, which is not in "
+                                     "the tree (removed?); change it", judgement.id)
+        return result
 
     def _inherited_rules(self, parent: Pack, header: Document, metrics: dict[str, Metric]) -> list[Rule]:
         """The parent's rules with this pack's overrides applied and its disabled rules left out."""
@@ -241,7 +351,7 @@ class _PackBuilder:
             replaced["applies_when"] = self._condition(changes["applies_when"], types, header,
                                                        path + ("applies_when",), rule.id)
         if "cites" in changes:
-            replaced["cites"] = self._cites(changes["cites"], header, path + ("cites",), rule.id, parent.source)
+            replaced["cites"] = self._cites(changes["cites"], header, path + ("cites",), rule.id, parent.sources)
         result = replace(rule, **replaced)
         if result.timescale and not result.recommendation:
             self.problem(header.where(path), "a timescale needs a recommendation", rule.id)
@@ -290,10 +400,12 @@ class _PackBuilder:
                     limited_by=tuple(item.get("limited_by", ())),
                     min_evidence=item.get("min_evidence", default_share),
                     description=item.get("description"),
+                    cap_above_worst=item.get("cap_above_worst"),
+                    worst_grade_from=tuple(item.get("worst_grade_from", ())),
                 )
         for s, section in enumerate(header.data["sections"]):
             for j, item in enumerate(section["judgements"]):
-                for key in ("inputs", "limited_by"):
+                for key in ("inputs", "limited_by", "worst_grade_from"):
                     for k, other in enumerate(item.get(key, ())):
                         if other not in judgements:
                             self.problem(header.where(("sections", s, "judgements", j, key, k)),
@@ -315,7 +427,7 @@ class _PackBuilder:
                 return
             state[judgement_id] = "visiting"
             judgement = judgements[judgement_id]
-            for other in judgement.inputs + judgement.limited_by:
+            for other in judgement.inputs + judgement.limited_by + judgement.worst_grade_from:
                 visit(other, trail + [judgement_id])
             state[judgement_id] = "done"
 
@@ -350,7 +462,7 @@ class _PackBuilder:
         return metrics
 
     def _rules(self, document: Document, judgements: dict[str, Judgement], metrics: dict[str, Metric],
-               scale: Scale, source: Source) -> list[Rule]:
+               scale: Scale, sources: tuple[Source, ...]) -> list[Rule]:
         rules = []
         for index, item in enumerate(document.data["rules"]):
             if item.get("kind") == "query":
@@ -379,7 +491,7 @@ class _PackBuilder:
                                                path + ("applies_when",), rule_id)
             if "timescale" in item and "recommendation" not in item:
                 problem(document.where(path + ("timescale",)), "a timescale needs a recommendation")
-            cites = self._cites(item["cites"], document, path + ("cites",), rule_id, source)
+            cites = self._cites(item["cites"], document, path + ("cites",), rule_id, sources)
             if len(self.problems) > problems_before:
                 continue
             rules.append(Rule(
@@ -399,7 +511,7 @@ class _PackBuilder:
             ))
         return rules
 
-    def _queries(self, document: Document, metrics: dict[str, Metric], source: Source) -> list[Query]:
+    def _queries(self, document: Document, metrics: dict[str, Metric], sources: tuple[Source, ...]) -> list[Query]:
         queries = []
         for index, item in enumerate(document.data["rules"]):
             if item.get("kind") != "query":
@@ -414,7 +526,7 @@ class _PackBuilder:
             types = _condition_types(metric, metrics) if metric else {
                 other.id: expressions.BOOLEAN if other.is_boolean else expressions.NUMBER for other in metrics.values()}
             check = self._condition(item["check"], types, document, path + ("check",), item["id"])
-            cites = self._cites(item["cites"], document, path + ("cites",), item["id"], source)
+            cites = self._cites(item["cites"], document, path + ("cites",), item["id"], sources)
             if check is None or len(self.problems) > before:
                 continue
             queries.append(Query(item["id"], item["title"], check, _one_line(item["message"]) or "", cites,
@@ -431,18 +543,26 @@ class _PackBuilder:
             return None
 
     def _cites(self, cites: list[Any], document: Document, path: tuple[Any, ...], rule_id: str,
-               source: Source) -> tuple[str, ...]:
+               sources: tuple[Source, ...]) -> tuple[str, ...]:
+        """Citations checked against the sources: N for a pack's only source, ID:N for one of several."""
+        by_id = {source.id: source for source in sources}
         result = []
         for index, cite in enumerate(cites):
             text = str(cite)
             prefix, _, number = text.rpartition(":")
-            if prefix and prefix != source.id:
-                self.problem(document.where(path + (index,)),
-                             f"cites unknown source {prefix!r} (the pack's source is {source.id!r})", rule_id)
-            elif not 1 <= int(number) <= source.paragraphs:
-                self.problem(document.where(path + (index,)),
-                             f"cites paragraph {number}, but the source has paragraphs "
-                             f"1-{source.paragraphs}", rule_id)
+            where = document.where(path + (index,))
+            if not prefix and len(sources) > 1:
+                self.problem(where, f"cites paragraph {number} of which source? Write ID:{number}, the ids being "
+                             + ", ".join(by_id), rule_id)
+            elif prefix and prefix not in by_id:
+                self.problem(where, f"cites unknown source {prefix!r} (the pack's sources: {', '.join(by_id)})"
+                             + did_you_mean(prefix, by_id), rule_id)
+            else:
+                source = by_id[prefix] if prefix else sources[0]
+                named = f"source {prefix}" if prefix else "the source"
+                if not 1 <= int(number) <= source.paragraphs:
+                    self.problem(where, f"cites paragraph {number}, but {named} has paragraphs "
+                                 f"1-{source.paragraphs}", rule_id)
             result.append(text)
         return tuple(result)
 

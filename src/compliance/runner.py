@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ from .engine import evaluate, strict_check
 from .history import History
 from .loader import Document
 from .model import InputError, Location, Pack, Problem, Result, Submission
-from .packs import find_pack, load_pack, select
+from .packs import date_of, find_pack, load_pack, select
 from .submissions import (
     build_submission,
     read_benchmarks,
@@ -57,8 +58,9 @@ def metrics_paths(arguments: list[str]) -> tuple[list[Path], list[Problem], bool
     return paths, problems, several
 
 
-def pack_for(reference: str | None, relative_to: Path | None = None) -> Pack:
-    return load_pack(str(find_pack(reference, relative_to).resolve()))
+def pack_for(reference: str | None, relative_to: Path | None = None, on: datetime.date | None = None) -> Pack:
+    """The loaded pack for a reference (see packs.find_pack), the version in force ``on`` a date for a family."""
+    return load_pack(str(find_pack(reference, relative_to, on).resolve()))
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,8 @@ def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any]
     try:
         document = read_metrics(path)
         reference = options.pack or document.data.get("pack")
-        chosen = select(pack_for(reference, None if options.pack else path.parent), options.only)
+        on = date_of(document.data.get("as_of"), document.data.get("period"))
+        chosen = select(pack_for(reference, None if options.pack else path.parent, on), options.only)
         submission = build_submission(document, chosen)
         if options.waivers is not None:
             submission = _with_shared_waivers(submission, options.waivers, chosen)
