@@ -280,11 +280,18 @@ def report(result: Path, output_format: str, outputs: tuple[Path, ...], table_fo
               help="Write the template to FILE instead of standard output.")
 def template(pack: str | None, output: Path | None) -> None:
     """Print a metrics file to fill in: every metric with its unit, range and definition."""
-    from .runner import pack_for, write_atomically
+    from .runner import pack_for
     from .template import render
 
+    _write_or_print(lambda: render(pack_for(pack)), output)
+
+
+def _write_or_print(make: Any, output: Path | None) -> None:
+    """The text ``make()`` returns, written to ``output`` atomically, or printed; problems exit 2."""
+    from .runner import write_atomically
+
     try:
-        text = render(pack_for(pack))
+        text = make()
         if output:
             write_atomically(output, text)
         else:
@@ -351,18 +358,9 @@ def rules_show(rule_id: str, pack: str | None) -> None:
 def rules_doc(pack: str | None, output: Path | None) -> None:
     """Write PACK's Markdown catalogue: judgement tree, every rule, the metric catalogue."""
     from .packdoc import render
-    from .runner import pack_for, write_atomically
+    from .runner import pack_for
 
-    try:
-        text = render(pack_for(pack))
-        if output:
-            write_atomically(output, text)
-        else:
-            click.echo(text, nl=False)
-    except InputError as error:
-        _fail(error.problems)
-    except OSError as error:
-        _fail([Problem(Location(str(output)), f"cannot write: {error.strerror}")])
+    _write_or_print(lambda: render(pack_for(pack)), output)
 
 
 @main.command()

@@ -19,39 +19,32 @@ def render(documents: list[dict[str, Any]], several: bool, table_format: str = "
         threshold = scores.get(fail_on, len(scores) + 1)
         suite = ElementTree.SubElement(root, "testsuite", name=f"{doc['authority']} {doc['period']}",
                                        timestamp=doc["run"]["at"])
-        cases = failures = skipped = 0
-        for judgement in doc["judgements"]:
-            case = ElementTree.SubElement(suite, "testcase", classname=f"judgement.{judgement['section']}",
-                                          name=judgement["title"])
-            cases += 1
-            if judgement["score"] is None:
-                ElementTree.SubElement(case, "skipped", message="not judged").text = judgement["basis"]
-                skipped += 1
-            elif judgement["score"] >= threshold:
-                failure = ElementTree.SubElement(case, "failure", type="grade",
-                                                 message=f"{judgement['label']} (fails at {fail_on} or worse)")
-                failure.text = judgement["basis"]
-                failures += 1
-            else:
-                ElementTree.SubElement(case, "system-out").text = f"{judgement['label']}: {judgement['basis']}"
-        for finding in doc["findings"]:
-            case = ElementTree.SubElement(suite, "testcase", classname=f"rule.{finding['judgement']}",
-                                          name=f"{finding['rule']}: {finding['title']}")
-            cases += 1
-            if finding["status"] != "graded":
-                ElementTree.SubElement(case, "skipped", message=finding["status"].replace("_", " ")).text = \
-                    finding["evidence"]
-                skipped += 1
-            elif finding["score"] >= threshold:
-                failure = ElementTree.SubElement(case, "failure", type="grade",
-                                                 message=f"{finding['label']} (fails at {fail_on} or worse)")
-                failure.text = finding["evidence"]
-                failures += 1
-            else:
-                ElementTree.SubElement(case, "system-out").text = finding["evidence"]
+        outcomes = [_case(suite, f"judgement.{j['section']}", j["title"], j["score"], j["label"], j["basis"],
+                          None if j["score"] is not None else "not judged", threshold, fail_on)
+                    for j in doc["judgements"]]
+        outcomes += [_case(suite, f"rule.{f['judgement']}", f"{f['rule']}: {f['title']}", f["score"], f["label"],
+                           f["evidence"], None if f["status"] == "graded" else f["status"].replace("_", " "),
+                           threshold, fail_on)
+                     for f in doc["findings"]]
+        cases, failures, skipped = len(outcomes), outcomes.count("failure"), outcomes.count("skipped")
         suite.set("tests", str(cases))
         suite.set("failures", str(failures))
         suite.set("errors", "0")
         suite.set("skipped", str(skipped))
     ElementTree.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
+
+
+def _case(suite: ElementTree.Element, classname: str, name: str, score: int | None, label: str | None, text: str,
+          skipped: str | None, threshold: int, fail_on: str) -> str:
+    """One test case: skipped (with why), a failure at or worse than --fail-on, or passed."""
+    case = ElementTree.SubElement(suite, "testcase", classname=classname, name=name)
+    if skipped is not None or score is None:
+        ElementTree.SubElement(case, "skipped", message=skipped or "not graded").text = text
+        return "skipped"
+    if score >= threshold:
+        message = f"{label} (fails at {fail_on} or worse)"
+        ElementTree.SubElement(case, "failure", type="grade", message=message).text = text
+        return "failure"
+    ElementTree.SubElement(case, "system-out").text = f"{label}: {text}" if classname.startswith("judgement.") else text
+    return "passed"
