@@ -12,6 +12,7 @@ from typing import Any
 
 from . import expressions, grading
 from .model import (
+    BENCHMARK_WORDS,
     TIMESCALES,
     Condition,
     Finding,
@@ -38,14 +39,6 @@ from .model import (
 _PERCENT, _RATE, _COUNT, _DAYS = Unit.PERCENT, Unit.RATE, Unit.COUNT, Unit.DAYS
 _HIGHER, _LOWER = Polarity.HIGHER_BETTER, Polarity.LOWER_BETTER
 
-#: How each benchmark is named in evidence sentences.
-BENCHMARK_WORDS = {
-    "national": "England",
-    "region": "region",
-    "neighbours": "statistical neighbours",
-    "previous": "previously",
-    "target": "target",
-}
 
 
 def evaluate(pack: Pack, submission: Submission, today: datetime.date | None = None) -> Result:

@@ -18,8 +18,10 @@ __all__ = ["InputError", "Location", "Problem"]  # re-exported: most modules imp
 #: Timescales of areas for improvement, in the order a report lists them.
 TIMESCALES: tuple[str, ...] = ("immediately", "within three months", "within six months")
 
-#: The names a benchmark may have, in the order they are shown.
-BENCHMARKS: tuple[str, ...] = ("national", "region", "neighbours", "previous", "target")
+#: The names a benchmark may have, in the order they are shown, and how each is written for people.
+BENCHMARK_WORDS: dict[str, str] = {"national": "England", "region": "region", "neighbours": "statistical neighbours",
+                                   "previous": "previously", "target": "target"}
+BENCHMARKS: tuple[str, ...] = tuple(BENCHMARK_WORDS)
 
 
 class Status(StrEnum):

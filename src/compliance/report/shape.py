@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import TIMESCALES
-
-BENCHMARK_WORDS = {"national": "England", "region": "region", "neighbours": "statistical neighbours",
-                   "previous": "previously", "target": "target"}
+from ..model import BENCHMARK_WORDS, TIMESCALES
 
 
 def record_rows(doc: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
