@@ -178,7 +178,7 @@ def test_missing_file_folder_without_yaml_and_unknown_pack(tmp_path):
     assert_refused(comply("check", tmp_path, "--pack", MINI), [f"{tmp_path}: the folder has no .yaml or .yml files"])
     assert_refused(comply("check", GOOD, "--pack", tmp_path / "nowhere"),
                    [f"{tmp_path / 'nowhere'}: no pack '{tmp_path / 'nowhere'}': not a folder, nor a bundled pack "
-                    "(ofsted-slac-2011)"])
+                    "(ofsted-ilacs, ofsted-slac-2011)"])
 
 
 def test_a_folder_given_as_a_metrics_file_in_a_pack(tmp_path):

@@ -97,7 +97,7 @@ HEAD = "id: local\ntitle: Local\nversion: 1.0.0\nextends: ofsted-slac-2011\n"
         (HEAD + "scale: [{id: a, label: A}, {id: b, label: B}]\n",
          "pack.yaml:5:1: pack: scale comes from the pack this one extends (ofsted-slac-2011); remove it"),
         ("id: local\ntitle: Local\nversion: 1.0.0\nextends: no-such-pack\n",
-         "no pack 'no-such-pack': not a folder, nor a bundled pack (ofsted-slac-2011)"),
+         "no pack 'no-such-pack': not a folder, nor a bundled pack (ofsted-ilacs, ofsted-slac-2011)"),
         ("id: local\ntitle: Local\nversion: 1.0.0\n", "pack.yaml:1:1: the file is missing the required key 'scale'"),
     ],
     ids=["unknown-override", "unknown-disable", "both", "bad-grade", "bad-condition", "bad-citation",

@@ -139,7 +139,7 @@ def test_worst_grade_from_a_named_judgement(family, tmp_path):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ("judgements:\n  remove: [lac.health]\n", "lac.health: rule HEALTH feeds it: disable the rule too"),
+        ("judgements:\n  remove: [lac.health]\n", "lac.health: rule HEALTH feeds it: disable the rule or move it"),
         ("judgements:\n  remove: [safe.safety]\n",
          "safe.overall: inputs names 'safe.safety', which is not in the tree"),
         ("judgements:\n  retitle: {lac.helth: x}\n", "no judgement 'lac.helth' (after removals) (did you mean "

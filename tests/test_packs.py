@@ -96,7 +96,7 @@ def test_not_a_pack(tmp_path):
 def test_unknown_pack_reference_names_the_bundled_ones():
     with pytest.raises(InputError) as raised:
         find_pack("no-such-pack")
-    assert "nor a bundled pack (ofsted-slac-2011)" in raised.value.problems[0].message
+    assert "nor a bundled pack (ofsted-ilacs, ofsted-slac-2011)" in raised.value.problems[0].message
 
 
 def test_the_bundled_pack_is_found():

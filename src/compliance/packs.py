@@ -182,7 +182,7 @@ class _PackBuilder:
                 self.problem(metric.location or Location(str(self.folder)),
                              f"already in pack {parent.id if parent else ''}; choose another id", metric_id)
             metrics[metric_id] = metric
-        rules = self._inherited_rules(parent, header, metrics) if parent else []
+        rules = self._inherited_rules(parent, header, metrics, judgements) if parent else []
         rules += [rule for document in rule_documents if document
                   for rule in self._rules(document, judgements, metrics, scale, sources)]
         queries = list(parent.queries) if parent else []
@@ -269,9 +269,12 @@ class _PackBuilder:
                              + did_you_mean(judgement_id, result), judgement_id)
                 continue
             del result[judgement_id]
+            moved = header.data.get("override", {})
             for rule in parent.rules:
-                if rule.judgement == judgement_id and rule.id not in disabled:
-                    self.problem(where, f"rule {rule.id} feeds it: disable the rule too", judgement_id)
+                stays = "judgement" not in moved.get(rule.id, {})
+                if rule.judgement == judgement_id and rule.id not in disabled and stays:
+                    self.problem(where, f"rule {rule.id} feeds it: disable the rule or move it (override its "
+                                 "judgement)", judgement_id)
         for key in ("retitle", "change"):
             for judgement_id, value in changes.get(key, {}).items():
                 if judgement_id not in result:
@@ -314,7 +317,8 @@ class _PackBuilder:
                                      "the tree (removed?); change it", judgement.id)
         return result
 
-    def _inherited_rules(self, parent: Pack, header: Document, metrics: dict[str, Metric]) -> list[Rule]:
+    def _inherited_rules(self, parent: Pack, header: Document, metrics: dict[str, Metric],
+                         judgements: dict[str, Judgement]) -> list[Rule]:
         """The parent's rules with this pack's overrides applied and its disabled rules left out."""
         overrides, disabled = header.data.get("override", {}), header.data.get("disable", {})
         known = [rule.id for rule in parent.rules]
@@ -328,16 +332,20 @@ class _PackBuilder:
         rules = []
         for rule in parent.rules:
             if rule.id in overrides:
-                rule = self._override(rule, overrides[rule.id], header, metrics, parent)
+                rule = self._override(rule, overrides[rule.id], header, metrics, parent, judgements)
             if rule.id not in disabled:
                 rules.append(rule)
         return rules
 
     def _override(self, rule: Rule, changes: dict[str, Any], header: Document, metrics: dict[str, Metric],
-                  parent: Pack) -> Rule:
+                  parent: Pack, judgements: dict[str, Judgement]) -> Rule:
         path = ("override", rule.id)
         types = _condition_types(metrics[rule.metric], metrics)
-        replaced: dict[str, Any] = {key: changes[key] for key in ("title", "timescale", "limiting") if key in changes}
+        replaced: dict[str, Any] = {key: changes[key] for key in ("title", "timescale", "limiting", "judgement")
+                                    if key in changes}
+        if changes.get("judgement", rule.judgement) not in judgements:
+            self.problem(header.where(path + ("judgement",)), f"unknown judgement {changes['judgement']!r}"
+                         + did_you_mean(changes["judgement"], judgements), rule.id)
         for key in ("recommendation", "rationale"):
             if key in changes:
                 replaced[key] = _one_line(changes[key])
