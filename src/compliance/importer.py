@@ -28,13 +28,16 @@ SUPPRESSED = {"c", "x", "z", "low", "k", "u", ":", "..", "-", "", "n/a", "na", "
 NATIONAL, REGION, AUTHORITY = "national", "region", "authority"
 
 
-def read_adapter(reference: str, pack: Pack) -> Document:
-    """An adapter by path, or by id among the pack's adapters/ folder."""
+def read_adapter(reference: str, pack: Pack, near: Path | None = None) -> Document:
+    """An adapter by path, or by id among the pack's adapters/ folder (or beside ``near``)."""
     path = Path(reference)
+    # a pack's own adapters/, then its family's (rules/FAMILY/adapters/, shared by the versions)
+    folders = [Path(pack.path) / "adapters", Path(pack.path).parent / "adapters", *([near] if near else [])]
     if not path.is_file():
-        path = Path(pack.path) / "adapters" / f"{reference}.yaml"
+        path = next((folder / f"{reference}.yaml" for folder in folders if (folder / f"{reference}.yaml").is_file()),
+                    folders[0] / f"{reference}.yaml")
     if not path.is_file():
-        known = sorted(p.stem for p in (Path(pack.path) / "adapters").glob("*.yaml"))
+        known = sorted(p.stem for folder in folders for p in folder.glob("*.yaml"))
         raise InputError([Problem(Location(reference), f"no adapter {reference!r}: not a file, nor one of pack "
                                   f"{pack.id}'s ({', '.join(known) or 'none'})")])
     document = _read_checked(path, "adapter", lambda where: False)
@@ -94,16 +97,27 @@ def _read_table(name: str, spec: dict[str, Any], folder: Path, year: int) -> Tab
     headers = [" ".join(cell.split()) for cell in rows[header_row]]
     identify = spec["rows"]
 
-    def column(row: list[str], key: str) -> str:
-        where = identify.get(key)
-        if where is None:
-            return ""
+    def cell(row: list[str], where: str | int) -> str:
         index = where - 1 if isinstance(where, int) else headers.index(where) if where in headers else -1
         return row[index].strip() if 0 <= index < len(row) else ""
 
+    def column(row: list[str], key: str) -> str:
+        """The row's cell for key; where several columns are named, the first that is not blank."""
+        wanted = identify.get(key)
+        choices = wanted if isinstance(wanted, list) else [] if wanted is None else [wanted]
+        return next((text for text in (cell(row, where) for where in choices) if text), "")
+
+    # long tables (one row per year, or per breakdown) keep only the rows that match
+    keep = {where: str(value).format(year=year) for where, value in spec.get("where", {}).items()}
+    missing = [where for where in keep if where not in headers]
+    if missing:
+        raise InputError([Problem(Location(str(path)), f"table {name!r}: no column {missing[0]!r} to select rows by")])
+
     table = Table(name, path)
     for raw in rows[header_row + 1:]:
-        if not any(cell.strip() for cell in raw):
+        if not any(text.strip() for text in raw):
+            continue
+        if any(cell(raw, where) != value for where, value in keep.items()):
             continue
         values = {"level": column(raw, "level"), "number": column(raw, "number"), "name": column(raw, "name")}
         level = None
@@ -116,7 +130,7 @@ def _read_table(name: str, spec: dict[str, Any], folder: Path, year: int) -> Tab
                 break
         if level is None:
             continue
-        cells = {headers[index]: cell.strip() for index, cell in enumerate(raw) if index < len(headers)}
+        cells = {headers[index]: text.strip() for index, text in enumerate(raw) if index < len(headers)}
         table.rows.append(Row(level, column(raw, "code"), values["number"], values["name"], cells))
     return table
 
@@ -135,7 +149,7 @@ def _number(text: str) -> float | None:
 class Importer:
     """Metrics files for the authorities of one period, from one adapter and a folder of tables."""
 
-    def __init__(self, adapter: Document, pack: Pack, folder: Path, period: str) -> None:
+    def __init__(self, adapter: Document, pack: Pack, folder: Path, period: str, with_previous: bool = True) -> None:
         self.adapter, self.pack, self.folder, self.period = adapter, pack, folder, period
         data = adapter.data
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", period):
@@ -148,11 +162,11 @@ class Importer:
         self.neighbours, self.regions = self._neighbours()
         self.before: Importer | None = None
         self.before_missing = ""
-        if data.get("previous"):
+        if data.get("previous") and with_previous:  # one year back only, even when an adapter names itself
             start = int(period[:4]) - 1
-            before = read_adapter(data["previous"], pack)
+            before = read_adapter(data["previous"], pack, near=Path(adapter.path).parent)
             try:
-                self.before = Importer(before, pack, folder, f"{start}-{(start + 1) % 100:02d}")
+                self.before = Importer(before, pack, folder, f"{start}-{(start + 1) % 100:02d}", with_previous=False)
             except InputError as error:  # the year before is optional: without its tables, no previous
                 self.before_missing = str(error.problems[0])
 
@@ -247,7 +261,7 @@ class Importer:
             f"code: {authority.code}" if authority.code
             else f"# code: not in the tables (DfE number {authority.number})",
             f"period: {self.period}",
-            f"pack: {self.pack.id}",
+            f"pack: {self._pack_reference()}",
             "metrics:",
         ]
         missing = []
@@ -263,7 +277,8 @@ class Importer:
             note = "; ".join([recipe["source"], *(f"{name} {text}" for name, text in benchmarks["notes"].items())])
             previous = self._previous(metric_id, authority)
             if previous is not None:
-                note += f"; previous from {self.before.adapter.data['metrics'][metric_id]['source']}"  # type: ignore[union-attr]
+                source = self.before.adapter.data["metrics"][metric_id]["source"]  # type: ignore[union-attr]
+                note += "; previous: the year before" + ("" if source == recipe["source"] else f", from {source}")
             entry = {**fields, **benchmarks["figures"], **({"previous": previous} if previous is not None else {}),
                      "note": note}
             lines.append(f"  {metric_id}: " + _flow(entry))
@@ -274,6 +289,14 @@ class Importer:
             lines += ["", "# The published data cannot evidence the pack's other metrics; among them:"]
             lines += [f"#   {metric_id}: {reason}" for metric_id, reason in cannot.items()]
         return "\n".join(lines) + "\n"
+
+    def _pack_reference(self) -> str:
+        """How the file names its pack: a bundled family by its name (the check picks the version
+        in force at the period's end), any other pack by its id."""
+        from .packs import _versions, bundled_root
+
+        family = Path(self.pack.path).resolve().parent
+        return family.name if family.parent == bundled_root().resolve() and _versions(family) else self.pack.id
 
     def _previous(self, metric_id: str, authority: Row) -> float | None:
         """The authority's figure the year before, by its DfE number, where that publication has it."""

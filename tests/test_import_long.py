@@ -1,0 +1,141 @@
+"""comply import from long tables (a row per year, level and breakdown), and the ILACS family's adapter."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from compliance.cli import main
+
+from .conftest import SHARED
+
+REAL = SHARED / "testdata" / "real"
+HEADER = "time_period,geographic_level,region_name,old_la_code,new_la_code,la_name,country_name,age,count,total"
+
+
+def comply(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def long_table(tmp_path):
+    """Two years, three levels, two age bands: only the rows `where` names may be read."""
+    rows = [HEADER]
+    for year, scale in ((2023, 1), (2024, 2)):
+        for age, extra in (("17 to 18", 1000), ("19 to 21", 0)):
+            rows += [f"{year},National,,,,,England,{age},{100 * scale + extra},{400 * scale}",
+                     f"{year},Regional,Inner London,,,,England,{age},{10 * scale + extra},{40 * scale}",
+                     f"{year},Local authority,Inner London,201,E09000001,City of London,England,{age},"
+                     f"{3 * scale + extra},{10 * scale}",
+                     f"{year},Local authority,Inner London,202,E09000007,Camden,England,{age},c,{10 * scale}"]
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "long.csv").write_text("\n".join(rows) + "\n")
+    (data / "neighbours.csv").write_text("LA num,GOReg,SN1\n201,London (Inner),202\n202,London (Inner),201\n")
+    adapter = tmp_path / "long.yaml"
+    adapter.write_text(textwrap.dedent("""\
+        id: long
+        title: A long table
+        publisher: Department for Education
+        licence: Open Government Licence v3.0
+        periods: [2022-23, 2023-24]
+        previous: long
+        tables:
+          leavers:
+            file: long.csv
+            where: {time_period: "{year}", age: 19 to 21}
+            rows:
+              code: new_la_code
+              number: old_la_code
+              name: [la_name, region_name, country_name]
+              level: geographic_level
+              levels:
+                national: {column: level, equals: National}
+                region: {column: level, equals: Regional}
+                authority: {column: level, equals: Local authority}
+        neighbours:
+          description: two
+          file: neighbours.csv
+          number: LA num
+          columns: [SN1]
+          region: GOReg
+          minimum: 1
+          region_names: {London (Inner): Inner London}
+        metrics:
+          cl_eet_19_21_pct:
+            numerator: leavers.count
+            denominator: leavers.total
+            source: count / total
+        """))
+    return adapter, data
+
+
+def test_long_tables_keep_the_rows_where_names(tmp_path):
+    adapter, data = long_table(tmp_path)
+    out = tmp_path / "out"
+    result = comply("import", adapter, data, "--pack", "ofsted-ilacs/2023", "--period", "2023-24", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.glob("*.yaml")) == ["201-city-of-london.yaml", "202-camden.yaml"]
+    city = yaml.safe_load((out / "201-city-of-london.yaml").read_text())
+    figure = city["metrics"]["cl_eet_19_21_pct"]
+    # 2024, 19 to 21: 6 of 20; England 200 of 800; the region (named in region_name) 20 of 80
+    assert (figure["numerator"], figure["denominator"], figure["national"], figure["region"]) == (6, 20, 25, 25)
+    assert figure["previous"] == 30  # 2023 from the same adapter: 3 of 10
+    assert "previous: the year before" in figure["note"]
+    assert city["pack"] == "ofsted-ilacs"  # the family: the check picks the version for the period
+    assert "neighbours not given" in figure["note"]  # Camden's figure is suppressed
+    camden = (out / "202-camden.yaml").read_text()
+    assert "#   cl_eet_19_21_pct: not given: count is suppressed ('c')" in camden
+
+
+def test_a_where_column_the_table_lacks_is_refused(tmp_path):
+    adapter, data = long_table(tmp_path)
+    adapter.write_text(adapter.read_text().replace("age: 19 to 21", "age_band: 19 to 21"))
+    result = comply("import", adapter, data, "--pack", "ofsted-ilacs/2023", "--period", "2023-24", "-o", tmp_path / "o")
+    assert result.exit_code == 2
+    assert "long.csv: table 'leavers': no column 'age_band' to select rows by" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_family_adapter_is_found_from_any_version():
+    from compliance.importer import read_adapter
+    from compliance.runner import pack_for
+
+    for version in ("2018", "2023", "2026"):
+        assert read_adapter("dfe-ees", pack_for(f"ofsted-ilacs/{version}")).data["id"] == "dfe-ees"
+
+
+needs_ees = pytest.mark.skipif(not (REAL / "dfe-csc-indicators").is_dir(),
+                               reason="the published statistics are not in ../shared/testdata/real")
+
+
+@needs_ees
+@pytest.mark.parametrize("period, version", [("2017-18", "2018"), ("2023-24", "2023")])
+def test_every_authority_imports_and_checks_under_its_version(tmp_path, period, version):
+    out = tmp_path / period
+    result = comply("import", "dfe-ees", REAL, "--pack", "ofsted-ilacs", "--period", period, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    files = sorted(out.glob("*.yaml"))
+    assert len(files) >= 150
+    result = comply("check", out, "--format", "json", "--fail-on", "never")
+    assert result.exit_code == 0, result.stderr
+    assert {run["pack"]["id"] for run in __import__("json").loads(result.stdout)} == {f"ofsted-ilacs-{version}"}
+
+
+@needs_ees
+def test_stoke_2023_24_from_the_published_files(tmp_path):
+    out = tmp_path / "out"
+    result = comply("import", "dfe-ees", REAL, "--pack", "ofsted-ilacs", "--period", "2023-24",
+                    "--authority", "Stoke-on-Trent", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    data = yaml.safe_load((out / "861-stoke-on-trent.yaml").read_text())["metrics"]
+    assert (data["re_referrals_pct"]["numerator"], data["re_referrals_pct"]["denominator"]) == (1226, 4798)
+    assert data["re_referrals_pct"]["national"] == 22.4
+    assert (data["icpc_within_15_days_pct"]["numerator"], data["icpc_within_15_days_pct"]["denominator"]) == (737, 810)
+    assert data["sw_agency_pct"]["value"] == 24.2 and data["sw_agency_pct"]["previous"] == 23.6
+    assert (data["cl_eet_19_21_pct"]["numerator"], data["cl_eet_19_21_pct"]["denominator"]) == (91, 238)
+    for version in ("2018", "2023", "2026"):
+        checked = comply("check", "--pack", f"ofsted-ilacs/{version}", out / "861-stoke-on-trent.yaml")
+        assert checked.exit_code in (0, 1), checked.stderr
