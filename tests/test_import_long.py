@@ -139,3 +139,23 @@ def test_stoke_2023_24_from_the_published_files(tmp_path):
     for version in ("2018", "2023", "2026"):
         checked = comply("check", "--pack", f"ofsted-ilacs/{version}", out / "861-stoke-on-trent.yaml")
         assert checked.exit_code in (0, 1), checked.stderr
+
+
+@needs_ees
+def test_the_validation_script_compares_every_inspection(tmp_path):
+    import re
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    done = subprocess.run([sys.executable, ROOT / "benchmarks" / "ilacs_validation.py", "--data", REAL],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    match = re.fullmatch(r"ilacs validation: exact (\d+)% within-one (\d+)% baseline-good (\d+)% "
+                         r"best-single (\d+)% \(test n=(\d+)\)", last)
+    assert match, last
+    exact, within, good, single, n = map(int, match.groups())
+    assert n >= 100 and exact <= within <= 100 and 0 < good < 100 and 0 <= single <= 100
+    assert "271 inspections" in done.stdout
