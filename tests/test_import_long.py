@@ -159,3 +159,30 @@ def test_the_validation_script_compares_every_inspection(tmp_path):
     exact, within, good, single, n = map(int, match.groups())
     assert n >= 100 and exact <= within <= 100 and 0 < good < 100 and 0 <= single <= 100
     assert "271 inspections" in done.stdout
+
+
+def test_the_imported_ilacs_example_reads_as_ofsted_judged_it():
+    """Stoke-on-Trent, 2021-22 published figures, against its October 2022 inspection's grades."""
+    from .conftest import ROOT
+
+    example = ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml"
+    result = comply("check", example, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    run = __import__("json").loads(result.stdout)
+    assert run["pack"]["id"] == "ofsted-ilacs-2018"  # in force on 31 March 2022
+    grades = {j["id"]: j["grade"] for j in run["judgements"]}
+    # Ofsted's official outcomes file: Stoke-on-Trent, 3 October 2022
+    assert grades == {"leaders": "requires_improvement", "help_protection": "requires_improvement",
+                      "children_in_care": "good", "overall": "requires_improvement"}
+
+
+@needs_ees
+def test_the_ilacs_example_is_what_import_writes(tmp_path):
+    from .conftest import ROOT
+
+    result = comply("import", "dfe-ees", REAL, "--pack", "ofsted-ilacs", "--period", "2021-22",
+                    "--authority", "861", "-o", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    fresh = (tmp_path / "861-stoke-on-trent.yaml").read_text().splitlines()[1:]  # line 1 has the date
+    kept = (ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml").read_text().splitlines()[1:]
+    assert fresh == kept
