@@ -165,15 +165,25 @@ def test_the_imported_ilacs_example_reads_as_ofsted_judged_it():
     """Stoke-on-Trent, 2021-22 published figures, against its October 2022 inspection's grades."""
     from .conftest import ROOT
 
-    example = ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml"
-    result = comply("check", example, "--format", "json")
+    folder = ROOT / "examples" / "stoke-on-trent-ilacs-2022"
+    result = comply("check", folder / "metrics.yaml", "--pack", folder / "published-only", "--format", "json")
     assert result.exit_code == 0, result.stderr
     run = __import__("json").loads(result.stdout)
-    assert run["pack"]["id"] == "ofsted-ilacs-2018"  # in force on 31 March 2022
+    assert run["pack"]["id"] == "ofsted-ilacs-2018-published"
     grades = {j["id"]: j["grade"] for j in run["judgements"]}
     # Ofsted's official outcomes file: Stoke-on-Trent, 3 October 2022
     assert grades == {"leaders": "requires_improvement", "help_protection": "requires_improvement",
                       "children_in_care": "good", "overall": "requires_improvement"}
+    # the whole pack (in force on 31 March 2022) wants the authority's own figures first
+    result = comply("check", folder / "metrics.yaml", "--format", "json")
+    run = __import__("json").loads(result.stdout)
+    assert run["pack"]["id"] == "ofsted-ilacs-2018"
+    basis = {j["id"]: (j["grade"], j["basis"]) for j in run["judgements"]}
+    assert basis["help_protection"] == (None, "not judged: 2 of 5 rules graded, fewer than the 50% of rules "
+                                        "this judgement needs")
+    assert basis["children_in_care"][0] is None
+    missing = {f["rule"] for f in run["findings"] if f["status"] == "not_evidenced"}
+    assert {"ILACS-HP-RETURN-HOME", "ILACS-CL-PATHWAY-PLANS", "ILACS-LEAD-SUPERVISION"} <= missing
 
 
 @needs_ees
