@@ -136,6 +136,13 @@ def test_worst_grade_from_a_named_judgement(family, tmp_path):
     assert grade == "inadequate" and "Care leavers (Inadequate)" in basis
 
 
+def test_a_judgement_that_could_sink_it_unjudged_leaves_it_not_judged(family, tmp_path):
+    found = grades(family, tmp_path, "  health_check_pct: 95\n  police_attend: true\n")
+    assert found["lac.leavers"][0] is None
+    assert found["lac.overall"] == (None, "not judged: Care leavers is not judged, and at Inadequate it would "
+                                          "make this one so")
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

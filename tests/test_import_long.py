@@ -182,6 +182,7 @@ def test_the_imported_ilacs_example_reads_as_ofsted_judged_it():
     assert basis["help_protection"] == (None, "not judged: 2 of 5 rules graded, fewer than the 50% of rules "
                                         "this judgement needs")
     assert basis["children_in_care"][0] is None
+    assert basis["overall"][0] is None  # a practice judgement that could sink it is not judged
     missing = {f["rule"] for f in run["findings"] if f["status"] == "not_evidenced"}
     assert {"ILACS-HP-RETURN-HOME", "ILACS-CL-PATHWAY-PLANS", "ILACS-LEAD-SUPERVISION"} <= missing
 

@@ -57,6 +57,10 @@ def _aggregate(pack: Pack, judgement: Judgement, findings: list[Finding], inputs
     if findings and len(graded_rules) < judgement.min_evidence * len(findings):
         return JudgementResult(judgement, None, f"not judged: {counts}, fewer than the "
                                                 f"{judgement.min_evidence:.0%} of rules this judgement needs")
+    unjudged_sink = next((sink for sink in sinks if sink.grade is None), None)
+    if unjudged_sink is not None:  # its grade alone could set this one: without it there is no telling
+        return JudgementResult(judgement, None, f"not judged: {unjudged_sink.judgement.title} is not judged, and "
+                                                f"at {pack.scale.grades[-1].label} it would make this one so")
     scores = [f.grade.score for f in graded_rules if f.grade] + [r.grade.score for r in graded_inputs if r.grade]
     if not scores:
         return JudgementResult(judgement, None, f"not judged: nothing graded ({counts})")
