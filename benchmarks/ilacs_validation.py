@@ -4,7 +4,7 @@
 
 For every inspection in Ofsted's official file (ILACS standard and short inspections, 2018 to
 March 2025) it imports the authority's metrics for the last year ending 31 March before the
-inspection (through the pack's dfe-ees adapter), checks them under the pack version in force
+inspection (through the pack's dfe-ees and dfe-ees-early adapters), checks them under the pack version in force
 on the inspection date, and compares each judgement with Ofsted's. Beside the pack it scores
 two baselines: every authority Good, and the best single indicator, whose cut points and
 direction are chosen on the inspections before 2023 (the training years) so that its grades
@@ -84,11 +84,12 @@ def import_metrics(inspections: list[Inspection], data: Path, folder: Path) -> i
     from compliance.runner import pack_for
 
     pack = pack_for("ofsted-ilacs/2018")
-    adapter = read_adapter("dfe-ees", pack)
+    adapters = [read_adapter(name, pack) for name in ("dfe-ees", "dfe-ees-early")]
     importers: dict[str, Importer] = {}
     missing = 0
     for index, inspection in enumerate(inspections):
         if inspection.period not in importers:
+            adapter = next(a for a in adapters if inspection.period in a.data["periods"])
             importers[inspection.period] = Importer(adapter, pack, data, inspection.period)
         importer = importers[inspection.period]
         try:
@@ -98,7 +99,7 @@ def import_metrics(inspections: list[Inspection], data: Path, folder: Path) -> i
             continue
         (folder / inspection.version).mkdir(exist_ok=True)
         (folder / inspection.version / f"{index:03d}.yaml").write_text(importer.metrics_file(row))
-        for metric, recipe in adapter.data["metrics"].items():
+        for metric, recipe in importer.adapter.data["metrics"].items():
             parts, _ = importer.figure(recipe, "authority", row.number)
             if parts is not None:
                 inspection.values[metric] = importer.as_value(parts)

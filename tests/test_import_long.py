@@ -104,7 +104,8 @@ def test_the_family_adapter_is_found_from_any_version():
     from compliance.runner import pack_for
 
     for version in ("2018", "2023", "2026"):
-        assert read_adapter("dfe-ees", pack_for(f"ofsted-ilacs/{version}")).data["id"] == "dfe-ees"
+        for adapter in ("dfe-ees", "dfe-ees-early"):
+            assert read_adapter(adapter, pack_for(f"ofsted-ilacs/{version}")).data["id"] == adapter
 
 
 needs_ees = pytest.mark.skipif(not (REAL / "dfe-csc-indicators").is_dir(),
@@ -112,10 +113,11 @@ needs_ees = pytest.mark.skipif(not (REAL / "dfe-csc-indicators").is_dir(),
 
 
 @needs_ees
-@pytest.mark.parametrize("period, version", [("2017-18", "2018"), ("2023-24", "2023")])
-def test_every_authority_imports_and_checks_under_its_version(tmp_path, period, version):
+@pytest.mark.parametrize("adapter, period, version", [("dfe-ees-early", "2017-18", "2018"),
+                                                      ("dfe-ees", "2023-24", "2023")])
+def test_every_authority_imports_and_checks_under_its_version(tmp_path, adapter, period, version):
     out = tmp_path / period
-    result = comply("import", "dfe-ees", REAL, "--pack", "ofsted-ilacs", "--period", period, "-o", out)
+    result = comply("import", adapter, REAL, "--pack", "ofsted-ilacs", "--period", period, "-o", out)
     assert result.exit_code == 0, result.stderr
     files = sorted(out.glob("*.yaml"))
     assert len(files) >= 150
@@ -199,3 +201,20 @@ def test_the_ilacs_example_is_what_import_writes(tmp_path):
     fresh = (tmp_path / "861-stoke-on-trent.yaml").read_text().splitlines()[1:]  # line 1 has the date
     kept = (ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml").read_text().splitlines()[1:]
     assert fresh == kept
+
+
+@needs_ees
+def test_the_year_before_comes_from_the_adapter_that_has_it(tmp_path):
+    # 2020-21 through dfe-ees; 2019-20 is only in dfe-ees-early's older files
+    result = comply("import", "dfe-ees", REAL, "--pack", "ofsted-ilacs", "--period", "2020-21",
+                    "--authority", "861", "-o", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    data = yaml.safe_load((tmp_path / "861-stoke-on-trent.yaml").read_text())["metrics"]
+    early = comply("import", "dfe-ees-early", REAL, "--pack", "ofsted-ilacs", "--period", "2019-20",
+                   "--authority", "861", "-o", tmp_path / "early")
+    assert early.exit_code == 0, early.stderr
+    before = yaml.safe_load((tmp_path / "early" / "861-stoke-on-trent.yaml").read_text())["metrics"]
+    dental = before["cla_dental_pct"]
+    assert data["cla_dental_pct"]["previous"] == round(100 * dental["numerator"] / dental["denominator"], 1)
+    wrong = comply("import", "dfe-ees", REAL, "--pack", "ofsted-ilacs", "--period", "2018-19", "-o", tmp_path / "x")
+    assert wrong.exit_code == 2 and "the adapter dfe-ees is for 2020-21" in wrong.stderr

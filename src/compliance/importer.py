@@ -164,9 +164,12 @@ class Importer:
         self.before_missing = ""
         if data.get("previous") and with_previous:  # one year back only, even when an adapter names itself
             start = int(period[:4]) - 1
-            before = read_adapter(data["previous"], pack, near=Path(adapter.path).parent)
+            wanted = f"{start}-{(start + 1) % 100:02d}"
+            candidates = [read_adapter(reference, pack, near=Path(adapter.path).parent)
+                          for reference in _columns(data["previous"])]
+            before = next((c for c in candidates if wanted in c.data["periods"]), candidates[0])
             try:
-                self.before = Importer(before, pack, folder, f"{start}-{(start + 1) % 100:02d}", with_previous=False)
+                self.before = Importer(before, pack, folder, wanted, with_previous=False)
             except InputError as error:  # the year before is optional: without its tables, no previous
                 self.before_missing = str(error.problems[0])
 
