@@ -393,16 +393,12 @@ def explain(rule_id: str, metrics: str, pack: str | None) -> None:
 def import_(adapter: str, data: Path, period: str, authorities: tuple[str, ...], region: str | None, output: Path,
             pack: str | None) -> None:
     """Write metrics files from published statistics, through one of the pack's adapters."""
-    import datetime
-    import re
-
     from .importer import Importer, file_name, read_adapter
+    from .packs import date_of
     from .runner import pack_for, write_atomically
 
     try:
-        # a family's version is the one in force at the period's end, 31 March
-        end = datetime.date(int(period[:4]) + 1, 3, 31) if re.fullmatch(r"[0-9]{4}-[0-9]{2}", period) else None
-        loaded = pack_for(pack, on=end)
+        loaded = pack_for(pack, on=date_of(None, period))  # a family's version in force at the period's end
         importer = Importer(read_adapter(adapter, loaded), loaded, data, period)
         chosen = importer.authorities(list(authorities), region)
         output.mkdir(parents=True, exist_ok=True)

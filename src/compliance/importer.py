@@ -77,18 +77,28 @@ class Table:
     name: str
     path: Path
     rows: list[Row] = field(default_factory=list)
+    _index: dict[tuple[str, str], Row] | None = field(default=None, repr=False)
 
     def find(self, level: str, key: str) -> Row | None:
-        key = key.casefold()
-        return next((row for row in self.rows if row.level == level
-                     and key in (row.code.casefold(), row.number.casefold(), row.name.casefold())), None)
+        """The first row of the level whose code, number or name is key (any case)."""
+        if self._index is None:  # built once: an import looks up every authority, metric and neighbour
+            self._index = {}
+            for row in self.rows:
+                for name in (row.code, row.number, row.name):
+                    self._index.setdefault((row.level, name.casefold()), row)
+        return self._index.get((level, key.casefold()))
 
 
-def _read_table(name: str, spec: dict[str, Any], folder: Path, year: int) -> Table:
+def _read_table(name: str, spec: dict[str, Any], folder: Path, year: int,
+                files: dict[Path, list[list[str]]]) -> Table:
+    """One adapter table; ``files`` keeps each CSV read once, as long tables share their files
+    (and the year before reads the same ones again)."""
     path = folder / spec["file"].format(year=year)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:
-            rows = list(csv.reader(stream))
+        if path not in files:
+            with path.open(encoding="utf-8-sig", newline="") as stream:
+                files[path] = list(csv.reader(stream))
+        rows = files[path]
     except FileNotFoundError:
         raise InputError([Problem(Location(str(path)), f"no such file (table {name!r} of the adapter)")]) from None
     except (OSError, UnicodeDecodeError) as error:
@@ -149,7 +159,8 @@ def _number(text: str) -> float | None:
 class Importer:
     """Metrics files for the authorities of one period, from one adapter and a folder of tables."""
 
-    def __init__(self, adapter: Document, pack: Pack, folder: Path, period: str, with_previous: bool = True) -> None:
+    def __init__(self, adapter: Document, pack: Pack, folder: Path, period: str, with_previous: bool = True,
+                 files: dict[Path, list[list[str]]] | None = None) -> None:
         self.adapter, self.pack, self.folder, self.period = adapter, pack, folder, period
         data = adapter.data
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", period):
@@ -158,7 +169,9 @@ class Importer:
             raise InputError([Problem(adapter.where(("periods",)), f"the adapter {data['id']} is for "
                                       f"{', '.join(data['periods'])}, not {period}")])
         self.year = int(period[:4]) + 1  # 2010-11 is the year ending 31 March 2011
-        self.tables = {name: _read_table(name, spec, folder, self.year) for name, spec in data["tables"].items()}
+        self.files = {} if files is None else files
+        self.tables = {name: _read_table(name, spec, folder, self.year, self.files)
+                       for name, spec in data["tables"].items()}
         self.neighbours, self.regions = self._neighbours()
         self.before: Importer | None = None
         self.before_missing = ""
@@ -169,7 +182,7 @@ class Importer:
                           for reference in _columns(data["previous"])]
             before = next((c for c in candidates if wanted in c.data["periods"]), candidates[0])
             try:
-                self.before = Importer(before, pack, folder, wanted, with_previous=False)
+                self.before = Importer(before, pack, folder, wanted, with_previous=False, files=self.files)
             except InputError as error:  # the year before is optional: without its tables, no previous
                 self.before_missing = str(error.problems[0])
 
@@ -296,10 +309,9 @@ class Importer:
     def _pack_reference(self) -> str:
         """How the file names its pack: a bundled family by its name (the check picks the version
         in force at the period's end), any other pack by its id."""
-        from .packs import _versions, bundled_root
+        from .packs import bundled_family
 
-        family = Path(self.pack.path).resolve().parent
-        return family.name if family.parent == bundled_root().resolve() and _versions(family) else self.pack.id
+        return bundled_family(Path(self.pack.path)) or self.pack.id
 
     def _previous(self, metric_id: str, authority: Row) -> float | None:
         """The authority's figure the year before, by its DfE number, where that publication has it."""

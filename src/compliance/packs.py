@@ -65,6 +65,12 @@ def _versions(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if (p / "pack.yaml").is_file()) if folder.is_dir() else []
 
 
+def bundled_family(version: Path) -> str | None:
+    """The name of the bundled family a pack folder is a version of, if it is one."""
+    family = version.resolve().parent
+    return family.name if family.parent == bundled_root().resolve() and _versions(family) else None
+
+
 def find_pack(reference: str | None, relative_to: Path | None = None, on: datetime.date | None = None) -> Path:
     """A pack's folder from a path or a bundled id; None means the default pack.
 
