@@ -73,11 +73,11 @@ METRICS = {
     "underscore-digits": "4:13: '1_000' uses '_' between digits; write 1000 or quote it",
     "unknown-long-form-key": "4:27: unknown key 'nationl' in metrics.dental_pct (did you mean 'national'?); "
                              "allowed: value, numerator, denominator, national, region, neighbours, previous, "
-                             "target, history, note, estimated",
+                             "target, history, note, estimated, rank",
     "unknown-metric": "4:3: unknown metric 'dentl_pct' for pack mini (did you mean 'dental_pct'?)",
     "unknown-tag": "4:15: the tag '!percent' is not allowed; write plain values",
     "unknown-top-level-key": "4:1: unknown key 'authorty' (did you mean 'authority'?); allowed: authority, code, "
-                             "period, as_of, pack, metrics, waivers",
+                             "period, as_of, pack, metrics, waivers, last_inspection",
     "utf-16": "1:1: the file is UTF-16 text; save it as UTF-8",
     "value-and-numerator": "4:23: dental_pct: give value, or numerator and denominator, not both",
     "yaml11-boolean-as-number": "4:15: dental_pct: 'on' reads as yes/no, but value should be a percentage",

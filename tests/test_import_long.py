@@ -95,7 +95,7 @@ def test_a_where_column_the_table_lacks_is_refused(tmp_path):
     adapter.write_text(adapter.read_text().replace("age: 19 to 21", "age_band: 19 to 21"))
     result = comply("import", adapter, data, "--pack", "ofsted-ilacs/2023", "--period", "2023-24", "-o", tmp_path / "o")
     assert result.exit_code == 2
-    assert "long.csv: table 'leavers': no column 'age_band' to select rows by" in result.stderr
+    assert "long.csv:1: table 'leavers': no column 'age_band' to select rows by" in result.stderr
     assert not (tmp_path / "o").exists()
 
 

@@ -2,30 +2,44 @@
 
 An adapter (a pack's ``adapters/*.yaml``) is data: which published tables to read, how
 to tell England, region and authority rows apart, how each pack metric is computed from
-their columns, where the statistical neighbours come from, and which pack metrics the
-data cannot give. The same formula gives the authority's figure and its benchmarks: the
-England row (national), its region's row (region), and the mean of its statistical
-neighbours' figures (neighbours). Suppressed cells are missing, never zero; a figure
-with a missing part is not given, and the metrics file says so.
+their columns, where the statistical neighbours come from, which pack metrics the data
+cannot give, and (optionally) where Ofsted's inspection outcomes are. The same formula
+gives the authority's figure and its benchmarks: the England row (national), its region's
+row (region), and the mean of its statistical neighbours' figures (neighbours); its rank
+among its neighbours and among every authority of the table follows the metric's polarity.
+Suppressed cells are missing, never zero; a figure with a missing part is not given, and
+the metrics file says so. Every value is written by the YAML library, so a file import
+writes is a file ``comply check`` reads.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from .inspections import Inspection, last_before, read_inspections
 from .loader import Document
-from .model import InputError, Location, Pack, Problem
+from .model import InputError, Location, Metric, Pack, Polarity, Problem
 from .schema import did_you_mean
 from .submissions import _read_checked
-
-#: Cells that published tables use for values withheld or not applicable.
-SUPPRESSED = {"c", "x", "z", "low", "k", "u", ":", "..", "-", "", "n/a", "na", "*"}
-NATIONAL, REGION, AUTHORITY = "national", "region", "authority"
+from .tables import (
+    AUTHORITY,
+    NATIONAL,
+    REGION,
+    FileCache,
+    Grouping,
+    Row,
+    Table,
+    Wanted,
+    columns,
+    load,
+    number,
+    read_grouping,
+)
 
 
 def read_adapter(reference: str, pack: Pack, near: Path | None = None) -> Document:
@@ -47,7 +61,7 @@ def read_adapter(reference: str, pack: Pack, near: Path | None = None) -> Docume
     tables = document.data["tables"]
     for metric_id, recipe in document.data["metrics"].items():
         for part in ("value", "numerator", "denominator"):
-            for reference_ in _columns(recipe.get(part)):
+            for reference_ in columns(recipe.get(part)):
                 table = reference_.split(".", 1)[0]
                 if table not in tables:
                     problems.append(Problem(document.where(("metrics", metric_id, part)),
@@ -57,110 +71,91 @@ def read_adapter(reference: str, pack: Pack, near: Path | None = None) -> Docume
     return document
 
 
-def _columns(part: Any) -> list[str]:
-    if part is None:
-        return []
-    return part if isinstance(part, list) else [part]
+class _Year:
+    """One adapter's tables for one year ending 31 March, and the figures they give."""
+
+    def __init__(self, adapter: Document, year: int) -> None:
+        self.adapter, self.year = adapter, year
+        self.data: dict[str, Any] = adapter.data
+        self.tables = {name: Table(name, Path(spec["file"])) for name, spec in self.data["tables"].items()}
+        self._everyone: dict[str, dict[str, float]] = {}
+
+    def wanted(self, optional: bool = False) -> list[Wanted]:
+        return [Wanted((name, self.year), self.data["tables"][name], self.year, table, optional)
+                for name, table in self.tables.items()]
+
+    def figure(self, metric_id: str, level: str, key: str) -> tuple[dict[str, float] | None, str]:
+        """The metric for one row: {'value': x} or {'numerator', 'denominator'}; or None and why not."""
+        recipe = self.data["metrics"][metric_id]
+        parts: dict[str, float] = {}
+        for part in ("value", "numerator", "denominator"):
+            if part not in recipe:
+                continue
+            total = 0.0
+            for reference in columns(recipe[part]):
+                table_name, column = reference.split(".", 1)
+                column = " ".join(column.format(year=self.year).split())
+                table = self.tables[table_name]
+                row = table.find(level, key)
+                if row is None:
+                    return None, f"no {level} row {key!r} in {table.path.name}"
+                if column not in row.cells:
+                    return None, f"no column {column!r} in {table.path.name}"
+                figure, why = number(row.cells[column])
+                if figure is None:
+                    return None, f"{column} {why} in {table.path.name}"
+                total += figure
+            parts[part] = total
+        if "denominator" in parts and not parts["denominator"]:
+            return None, "the denominator is 0"
+        return parts, ""
+
+    def value(self, metric_id: str, level: str, key: str) -> float | None:
+        parts, _ = self.figure(metric_id, level, key)
+        return None if parts is None else as_value(parts)
+
+    def national(self, metric_id: str) -> tuple[dict[str, float] | None, str]:
+        first = columns(self.data["metrics"][metric_id].get("value")
+                         or self.data["metrics"][metric_id].get("numerator"))[0]
+        table = self.tables[first.split(".", 1)[0]]
+        row = next((r for r in table.rows if r.level == NATIONAL), None)
+        if row is None:
+            return None, f"no national row in {table.path.name}"
+        return self.figure(metric_id, NATIONAL, row.number or row.name)
+
+    def everyone(self, metric_id: str) -> dict[str, float]:
+        """Every authority's figure for the metric, by DfE number: for neighbour means and ranks."""
+        if metric_id not in self._everyone:
+            first = columns(self.data["metrics"][metric_id].get("value")
+                             or self.data["metrics"][metric_id].get("numerator"))[0]
+            figures = {}
+            for row in self.tables[first.split(".", 1)[0]].authorities():
+                figure = self.value(metric_id, AUTHORITY, row.number or row.code or row.name)
+                if figure is not None:
+                    figures[row.number or row.code or row.name] = figure
+            self._everyone[metric_id] = figures
+        return self._everyone[metric_id]
 
 
-@dataclass
-class Row:
-    level: str
-    code: str
-    number: str
-    name: str
-    cells: dict[str, str]
+def as_value(parts: dict[str, float]) -> float:
+    if "value" in parts:
+        return parts["value"]
+    return round(100 * parts["numerator"] / parts["denominator"], 1)
 
 
-@dataclass
-class Table:
-    name: str
-    path: Path
-    rows: list[Row] = field(default_factory=list)
-    _index: dict[tuple[str, str], Row] | None = field(default=None, repr=False)
-
-    def find(self, level: str, key: str) -> Row | None:
-        """The first row of the level whose code, number or name is key (any case)."""
-        if self._index is None:  # built once: an import looks up every authority, metric and neighbour
-            self._index = {}
-            for row in self.rows:
-                for name in (row.code, row.number, row.name):
-                    self._index.setdefault((row.level, name.casefold()), row)
-        return self._index.get((level, key.casefold()))
-
-
-def _read_table(name: str, spec: dict[str, Any], folder: Path, year: int,
-                files: dict[Path, list[list[str]]]) -> Table:
-    """One adapter table; ``files`` keeps each CSV read once, as long tables share their files
-    (and the year before reads the same ones again)."""
-    path = folder / spec["file"].format(year=year)
-    try:
-        if path not in files:
-            with path.open(encoding="utf-8-sig", newline="") as stream:
-                files[path] = list(csv.reader(stream))
-        rows = files[path]
-    except FileNotFoundError:
-        raise InputError([Problem(Location(str(path)), f"no such file (table {name!r} of the adapter)")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError([Problem(Location(str(path)), f"cannot read table {name!r}: {error}")]) from None
-    header_row = spec.get("header_row", 1) - 1
-    headers = [" ".join(cell.split()) for cell in rows[header_row]]
-    identify = spec["rows"]
-
-    def cell(row: list[str], where: str | int) -> str:
-        index = where - 1 if isinstance(where, int) else headers.index(where) if where in headers else -1
-        return row[index].strip() if 0 <= index < len(row) else ""
-
-    def column(row: list[str], key: str) -> str:
-        """The row's cell for key; where several columns are named, the first that is not blank."""
-        wanted = identify.get(key)
-        choices = wanted if isinstance(wanted, list) else [] if wanted is None else [wanted]
-        return next((text for text in (cell(row, where) for where in choices) if text), "")
-
-    # long tables (one row per year, or per breakdown) keep only the rows that match
-    keep = {where: str(value).format(year=year) for where, value in spec.get("where", {}).items()}
-    missing = [where for where in keep if where not in headers]
-    if missing:
-        raise InputError([Problem(Location(str(path)), f"table {name!r}: no column {missing[0]!r} to select rows by")])
-
-    table = Table(name, path)
-    for raw in rows[header_row + 1:]:
-        if not any(text.strip() for text in raw):
-            continue
-        if any(cell(raw, where) != value for where, value in keep.items()):
-            continue
-        values = {"level": column(raw, "level"), "number": column(raw, "number"), "name": column(raw, "name")}
-        level = None
-        for candidate in (NATIONAL, REGION, AUTHORITY):
-            test = identify["levels"][candidate]
-            text = values.get(test["column"], "")
-            if ("equals" in test and text.casefold() == str(test["equals"]).casefold()) or \
-                    ("matches" in test and re.fullmatch(test["matches"], text)):
-                level = candidate
-                break
-        if level is None:
-            continue
-        cells = {headers[index]: text.strip() for index, text in enumerate(raw) if index < len(headers)}
-        table.rows.append(Row(level, column(raw, "code"), values["number"], values["name"], cells))
-    return table
-
-
-def _number(text: str) -> float | None:
-    """A cell as a number: suppression markers are missing; thousands separators are dropped."""
-    cleaned = text.strip().replace(",", "")
-    if cleaned.casefold() in SUPPRESSED:
+def _rank(metric: Metric, own: float, others: list[float]) -> list[int] | None:
+    """[position, of]: 1 is the best by the metric's polarity (the highest for a context figure)."""
+    if metric.polarity is Polarity.BAND:
         return None
-    try:
-        return float(cleaned)
-    except ValueError:
-        return None
+    sign = -1 if metric.polarity is Polarity.LOWER_BETTER else 1
+    return [1 + sum(1 for other in others if sign * other > sign * own), len(others) + 1]
 
 
 class Importer:
     """Metrics files for the authorities of one period, from one adapter and a folder of tables."""
 
     def __init__(self, adapter: Document, pack: Pack, folder: Path, period: str, with_previous: bool = True,
-                 files: dict[Path, list[list[str]]] | None = None) -> None:
+                 files: FileCache | None = None) -> None:
         self.adapter, self.pack, self.folder, self.period = adapter, pack, folder, period
         data = adapter.data
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", period):
@@ -169,46 +164,61 @@ class Importer:
             raise InputError([Problem(adapter.where(("periods",)), f"the adapter {data['id']} is for "
                                       f"{', '.join(data['periods'])}, not {period}")])
         self.year = int(period[:4]) + 1  # 2010-11 is the year ending 31 March 2011
-        self.files = {} if files is None else files
-        self.tables = {name: _read_table(name, spec, folder, self.year, self.files)
-                       for name, spec in data["tables"].items()}
-        self.neighbours, self.regions = self._neighbours()
-        self.before: Importer | None = None
+        self.current = _Year(adapter, self.year)
+        self.tables = self.current.tables
+        self.before: _Year | None = None
         self.before_missing = ""
-        if data.get("previous") and with_previous:  # one year back only, even when an adapter names itself
-            start = int(period[:4]) - 1
-            wanted = f"{start}-{(start + 1) % 100:02d}"
-            candidates = [read_adapter(reference, pack, near=Path(adapter.path).parent)
-                          for reference in _columns(data["previous"])]
-            before = next((c for c in candidates if wanted in c.data["periods"]), candidates[0])
-            try:
-                self.before = Importer(before, pack, folder, wanted, with_previous=False, files=self.files)
-            except InputError as error:  # the year before is optional: without its tables, no previous
-                self.before_missing = str(error.problems[0])
+        if data.get("previous") and with_previous:
+            self.before = self._year_before()
+        # the year before is optional: without its tables, no previous
+        skipped = load(self.current.wanted() + (self.before.wanted(optional=True) if self.before else []),
+                        folder, files)
+        if skipped:
+            self.before_missing = str(skipped[0])
+            self.before = None
+        self.groupings = self._groupings()
+        self.inspections: list[Inspection] = []
+        if "inspections" in data:
+            self.inspections = read_inspections(data["inspections"], folder, pack.scale)
 
-    def _neighbours(self) -> tuple[dict[str, list[str]], dict[str, str]]:
-        spec = self.adapter.data["neighbours"]
-        path = self.folder / spec["file"]
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as stream:
-                rows = list(csv.DictReader(stream))
-        except OSError:
-            raise InputError([Problem(Location(str(path)), "cannot read the statistical neighbours")]) from None
-        neighbours = {row[spec["number"]].strip(): [row[c].strip() for c in spec["columns"] if row.get(c, "").strip()]
-                      for row in rows if row.get(spec["number"], "").strip()}
-        aliases = {key.casefold(): value for key, value in spec.get("region_names", {}).items()}
-        regions = {row[spec["number"]].strip(): aliases.get(row[spec["region"]].strip().casefold(),
-                                                            row[spec["region"]].strip())
-                   for row in rows if row.get(spec["number"], "").strip()}
-        return neighbours, regions
+    def _year_before(self) -> _Year:
+        """One year back only, from the first adapter named whose periods hold it."""
+        start = int(self.period[:4]) - 1
+        wanted = f"{start}-{(start + 1) % 100:02d}"
+        candidates = [read_adapter(reference, self.pack, near=Path(self.adapter.path).parent)
+                      for reference in columns(self.adapter.data["previous"])]
+        before = next((c for c in candidates if wanted in c.data["periods"]), candidates[0])
+        return _Year(before, self.year - 1)
+
+    def _groupings(self) -> list[Grouping]:
+        """The neighbour groupings for this period, the one in force first; the others serve the
+        authorities the first does not list (made or recoded after it)."""
+        specs = self.adapter.data["neighbours"]
+        specs = specs if isinstance(specs, list) else [specs]
+        chosen = sorted(specs, key=lambda spec: self.period not in spec.get("periods", [self.period]))
+        return [read_grouping(spec, self.folder) for spec in chosen]
+
+    def grouping_of(self, authority: Row) -> tuple[Grouping | None, str]:
+        """The grouping that lists the authority, and a note when it is not the one in force."""
+        for index, grouping in enumerate(self.groupings):
+            if authority.number in grouping.neighbours:
+                note = "" if index == 0 else (f"its statistical neighbours and region from "
+                                              f"{grouping.description.rstrip('.')}, as "
+                                              f"{self.groupings[0].description.rstrip('.')} does not list it")
+                return grouping, note
+        return None, ""
 
     def authorities(self, wanted: list[str], region: str | None = None) -> list[Row]:
         """The authority rows asked for (by code, old number or name), those of a region, else all."""
         first = next(iter(self.tables.values()))
-        everyone = [row for row in first.rows if row.level == AUTHORITY]
+        everyone = first.authorities()
         if region:
-            regions = sorted(set(self.regions.values()))
-            chosen = [row for row in everyone if self.regions.get(row.number, "").casefold() == region.casefold()]
+            def region_of(row: Row) -> str:
+                grouping, _ = self.grouping_of(row)
+                return grouping.regions.get(row.number, "") if grouping else ""
+
+            regions = sorted({name for grouping in self.groupings for name in grouping.regions.values()})
+            chosen = [row for row in everyone if region_of(row).casefold() == region.casefold()]
             if not chosen:
                 raise InputError([Problem(Location("--region"), f"no authorities in region {region!r}; the regions "
                                           f"are: {', '.join(regions)}")])
@@ -230,81 +240,68 @@ class Importer:
             raise InputError(problems)
         return chosen
 
-    def figure(self, recipe: dict[str, Any], level: str, key: str) -> tuple[dict[str, float] | None, list[str]]:
-        """The metric for one row: {'value': x} or {'numerator', 'denominator'}; or None and why not."""
-        parts: dict[str, float] = {}
-        for part in ("value", "numerator", "denominator"):
-            if part not in recipe:
-                continue
-            total = 0.0
-            for reference in _columns(recipe[part]):
-                table_name, column = reference.split(".", 1)
-                column = " ".join(column.format(year=self.year).split())
-                table = self.tables[table_name]
-                row = table.find(level, key)
-                if row is None:
-                    return None, [f"no {level} row {key!r} in {table.path.name}"]
-                if column not in row.cells:
-                    return None, [f"no column {column!r} in {table.path.name}"]
-                number = _number(row.cells[column])
-                if number is None:
-                    shown = row.cells[column] or "blank"
-                    return None, [f"{column} is suppressed ({shown!r}) in {table.path.name}"]
-                total += number
-            parts[part] = total
-        if "denominator" in parts and not parts["denominator"]:
-            return None, ["the denominator is 0"]
-        return parts, []
-
-    @staticmethod
-    def as_value(parts: dict[str, float]) -> float:
-        if "value" in parts:
-            return parts["value"]
-        return round(100 * parts["numerator"] / parts["denominator"], 1)
-
-    def metrics_file(self, authority: Row) -> str:
-        """One authority's metrics file, as YAML text with its provenance in comments and notes."""
+    def metrics(self, authority: Row) -> tuple[dict[str, Any], list[str], list[str]]:
+        """One authority's metrics file as data, with the comment lines that go above and below it."""
         data = self.adapter.data
-        region = self.regions.get(authority.number, "")
-        lines = [
+        grouping, grouping_note = self.grouping_of(authority)
+        region = grouping.regions.get(authority.number, "") if grouping else ""
+        content: dict[str, Any] = {"authority": authority.name}
+        if authority.code:
+            content["code"] = authority.code
+        content["period"] = self.period
+        content["pack"] = self._pack_reference()
+        last = self._last_inspection(authority)
+        if last is not None:
+            content["last_inspection"] = last
+        figures: dict[str, Any] = {}
+        missing = []
+        for metric_id, recipe in data["metrics"].items():
+            parts, why = self.current.figure(metric_id, AUTHORITY, authority.number or authority.code
+                                             or authority.name)
+            if parts is None:
+                missing.append(f"#   {metric_id}: not given: {why}")
+                continue
+            entry: dict[str, Any] = {k: int(v) if float(v).is_integer() else v for k, v in parts.items()}
+            comparators, notes = self._benchmarks(metric_id, authority, region, grouping)
+            entry.update({name: int(figure) if isinstance(figure, float) and figure.is_integer()
+                          and self.pack.metrics[metric_id].unit.value == "count" else figure
+                          for name, figure in comparators.items()})
+            previous = self._previous(metric_id, authority)
+            note = "; ".join([recipe["source"], *(f"{name} {text}" for name, text in notes.items())])
+            if previous is not None:
+                entry["previous"] = previous
+                source = self.before.data["metrics"][metric_id]["source"]  # type: ignore[union-attr]
+                note += "; previous: the year before" + ("" if source == recipe["source"] else f", from {source}")
+            entry["note"] = note
+            figures[metric_id] = entry
+        content["metrics"] = figures
+        comments = [
             f"# Imported by comply import {data['id']} for {self.period} on {datetime.date.today().isoformat()}.",
             f"# Source: {data['title']}, {data['publisher']} ({data['licence']}).",
             f"# Benchmarks: England's row (national), the {region or 'unknown'} region's row (region) and the",
-            f"# mean of the authority's statistical neighbours (neighbours): {data['neighbours']['description']}",
+            "# mean of the authority's statistical neighbours (neighbours): "
+            + (grouping.description.rstrip(".") if grouping else "none: no grouping lists the authority") + ".",
+            *([f"# Neighbours: {grouping_note}."] if grouping_note else []),
+            "# rank: [position, of] among the authority and its neighbours with a figure, and among every",
+            "# authority with one (england); 1 is the best by the catalogue's polarity (for context, the highest).",
             *([f"# previous: not given: the year before's tables cannot be read ({self.before_missing})"]
               if self.before_missing else []),
-            f"authority: {_quoted(authority.name)}",
-            f"code: {authority.code}" if authority.code
-            else f"# code: not in the tables (DfE number {authority.number})",
-            f"period: {self.period}",
-            f"pack: {self._pack_reference()}",
-            "metrics:",
         ]
-        missing = []
-        for metric_id, recipe in data["metrics"].items():
-            parts, why = self.figure(recipe, AUTHORITY, authority.number)
-            if parts is None:
-                missing.append(f"#   {metric_id}: not given: {why[0]}")
-                continue
-            fields = {k: int(v) if float(v).is_integer() else v for k, v in parts.items()}
-            # a count is not compared: England's total says nothing of an authority's
-            comparable = "numerator" in parts or self.pack.metrics[metric_id].unit.value in ("percent", "rate")
-            benchmarks = self._benchmarks(recipe, authority, region) if comparable else {"figures": {}, "notes": {}}
-            note = "; ".join([recipe["source"], *(f"{name} {text}" for name, text in benchmarks["notes"].items())])
-            previous = self._previous(metric_id, authority)
-            if previous is not None:
-                source = self.before.adapter.data["metrics"][metric_id]["source"]  # type: ignore[union-attr]
-                note += "; previous: the year before" + ("" if source == recipe["source"] else f", from {source}")
-            entry = {**fields, **benchmarks["figures"], **({"previous": previous} if previous is not None else {}),
-                     "note": note}
-            lines.append(f"  {metric_id}: " + _flow(entry))
+        if not authority.code:
+            comments.append(f"# code: not in the tables (DfE number {authority.number})")
+        trailer = []
         if missing:
-            lines += ["", "# Not given because the published figure is suppressed or missing:", *missing]
+            trailer += ["", "# Not given because the published figure is suppressed or missing:", *missing]
         cannot = data.get("cannot_give", {})
         if cannot:
-            lines += ["", "# The published data cannot evidence the pack's other metrics; among them:"]
-            lines += [f"#   {metric_id}: {reason}" for metric_id, reason in cannot.items()]
-        return "\n".join(lines) + "\n"
+            trailer += ["", "# The published data cannot evidence the pack's other metrics; among them:"]
+            trailer += [f"#   {metric_id}: {reason}" for metric_id, reason in cannot.items()]
+        return content, comments, trailer
+
+    def metrics_file(self, authority: Row) -> str:
+        """One authority's metrics file, as YAML text with its provenance in comments and notes."""
+        content, header, trailer = self.metrics(authority)
+        return "\n".join(header) + "\n" + dump_metrics(content) + "".join(line + "\n" for line in trailer)
 
     def _pack_reference(self) -> str:
         """How the file names its pack: a bundled family by its name (the check picks the version
@@ -313,62 +310,97 @@ class Importer:
 
         return bundled_family(Path(self.pack.path)) or self.pack.id
 
+    def _last_inspection(self, authority: Row) -> dict[str, Any] | None:
+        day = datetime.date(self.year, 3, 31)
+        found = last_before(self.inspections, day, authority.code, authority.number, authority.name)
+        if found is None:
+            return None
+        return {"date": found.date.isoformat(), "grades": dict(found.grades), "source": found.source}
+
     def _previous(self, metric_id: str, authority: Row) -> float | None:
         """The authority's figure the year before, by its DfE number, where that publication has it."""
-        if self.before is None or metric_id not in self.before.adapter.data["metrics"]:
+        if self.before is None or metric_id not in self.before.data["metrics"]:
             return None
-        parts, _ = self.before.figure(self.before.adapter.data["metrics"][metric_id], AUTHORITY, authority.number)
-        return None if parts is None else self.before.as_value(parts)
+        return self.before.value(metric_id, AUTHORITY, authority.number or authority.code or authority.name)
 
-    def _benchmarks(self, recipe: dict[str, Any], authority: Row, region: str) -> dict[str, Any]:
-        figures: dict[str, float] = {}
+    def _benchmarks(self, metric_id: str, authority: Row, region: str, grouping: Grouping | None
+                    ) -> tuple[dict[str, Any], dict[str, str]]:
+        figures: dict[str, Any] = {}
         notes: dict[str, str] = {}
-        national, why = self._first(recipe, NATIONAL)
+        national, why = self.current.national(metric_id)
         if national is not None:
-            figures["national"] = self.as_value(national)
+            figures["national"] = as_value(national)
         else:
-            notes["national"] = f"not given: {why[0]}"
+            notes["national"] = f"not given: {why}"
         if region:
-            regional, why = self.figure(recipe, REGION, region)
+            regional, why = self.current.figure(metric_id, REGION, region)
             if regional is not None:
-                figures["region"] = self.as_value(regional)
+                figures["region"] = as_value(regional)
             else:
-                notes["region"] = f"not given: {why[0]}"
-        values = []
-        for number in self.neighbours.get(authority.number, []):
-            parts, _ = self.figure(recipe, AUTHORITY, number)
-            if parts is not None:
-                values.append(self.as_value(parts))
-        minimum = self.adapter.data["neighbours"]["minimum"]
-        if len(values) >= minimum:
+                notes["region"] = f"not given: {why}"
+        everyone = self.current.everyone(metric_id)
+        own = everyone.get(authority.number or authority.code or authority.name)
+        listed = grouping.neighbours.get(authority.number, []) if grouping else []
+        values = [everyone[number] for number in listed if number in everyone]
+        minimum = grouping.minimum if grouping else 1
+        if grouping is None:
+            notes["neighbours"] = "not given: no statistical neighbour grouping lists the authority"
+        elif len(values) >= minimum:
             figures["neighbours"] = round(sum(values) / len(values), 1)
-            if len(values) < len(self.neighbours.get(authority.number, [])):
+            if len(values) < len(listed):
                 notes["neighbours"] = f"mean of the {len(values)} neighbours with a published figure"
         else:
             notes["neighbours"] = (f"not given: {len(values)} of the statistical neighbours have a published "
                                    f"figure, fewer than {minimum}")
-        return {"figures": figures, "notes": notes}
+        metric = self.pack.metrics[metric_id]
+        if own is not None:
+            rank: dict[str, list[int]] = {}
+            among_neighbours = _rank(metric, own, values) if len(values) >= minimum else None
+            among_all = _rank(metric, own, [figure for key, figure in everyone.items()
+                                            if key != (authority.number or authority.code or authority.name)])
+            if among_neighbours:
+                rank["neighbours"] = among_neighbours
+            if among_all:
+                rank["england"] = among_all
+            if rank:
+                figures["rank"] = rank
+        return figures, notes
 
-    def _first(self, recipe: dict[str, Any], level: str) -> tuple[dict[str, float] | None, list[str]]:
-        table = self.tables[_columns(recipe.get("value") or recipe.get("numerator"))[0].split(".", 1)[0]]
-        row = next((r for r in table.rows if r.level == level), None)
-        if row is None:
-            return None, [f"no {level} row in {table.path.name}"]
-        return self.figure(recipe, level, row.number or row.name)
+
+class _Dumper(yaml.SafeDumper):
+    """Quotes every string that does not start with a letter, and every word YAML 1.1 reads as
+    something else: the strict loader refuses '012', '1:30', 'yes' and the like unquoted."""
 
 
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+_PLAIN = re.compile(r"[A-Za-z][^#:\[\]{},&*!|>'\"%@`]*\Z")
+_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null", "nan", "inf"}
 
 
-def _flow(entry: dict[str, Any]) -> str:
-    parts = []
-    for key, value in entry.items():
-        shown = _quoted(value) if isinstance(value, str) else (f"{value:g}" if isinstance(value, float) else str(value))
-        parts.append(f"{key}: {shown}")
-    return "{" + ", ".join(parts) + "}"
+def _string(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    plain = bool(_PLAIN.match(text)) and text.casefold() not in _WORDS and text == text.strip()
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=None if plain else "'")
+
+
+_Dumper.add_representer(str, _string)
+
+
+def dump_metrics(content: dict[str, Any]) -> str:
+    """A metrics file's YAML: top-level keys in block style, each metric on one line, every value
+    emitted by the YAML library (so a code such as 'yes' or 'E06: 21' is quoted as text)."""
+    def flow(value: Any) -> str:
+        return yaml.dump(value, Dumper=_Dumper, default_flow_style=True, allow_unicode=True, width=1 << 20,
+                         sort_keys=False).strip().removesuffix("...").strip()
+
+    lines = []
+    for key, value in content.items():
+        if key == "metrics":
+            lines.append("metrics:" + ("" if value else " {}"))
+            lines += [f"  {metric_id}: {flow(entry)}" for metric_id, entry in value.items()]
+        else:
+            lines.append(f"{key}: {flow(value)}")
+    return "\n".join(lines) + "\n"
 
 
 def file_name(authority: Row) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", authority.name.casefold()).strip("-")
-    return f"{authority.number}-{slug}.yaml"
+    return f"{authority.number or authority.code or 'authority'}-{slug or 'unnamed'}.yaml"

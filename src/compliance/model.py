@@ -219,6 +219,17 @@ class MetricValue:
     history: dict[str, float] = field(default_factory=dict)
     note: str | None = None
     estimated: frozenset[str] = frozenset()  # the fields that are estimates: "value", "national", ...
+    #: where the figure ranks: "neighbours" or "england" -> (position, of), 1 the best by polarity
+    rank: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LastInspection:
+    """The authority's last inspection, shown beside comply's grades as context; never graded."""
+
+    date: str  # YYYY-MM-DD
+    grades: dict[str, str]  # judgement id -> scale id
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -246,6 +257,7 @@ class Submission:
     pack: str | None = None
     waivers: tuple[Waiver, ...] = ()
     sha256: str = ""  # of the metrics file
+    last_inspection: LastInspection | None = None
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,10 @@ class Location:
     column: int = 0
 
     def __str__(self) -> str:
-        if self.line:
+        if self.column:
             return f"{self.path}:{self.line}:{self.column}"
+        if self.line:  # a row of a table has a line, not a column
+            return f"{self.path}:{self.line}"
         return self.path
 
 

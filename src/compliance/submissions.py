@@ -9,7 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from .loader import Document, PathKey, read_yaml
-from .model import Earlier, InputError, Metric, MetricValue, Pack, Problem, Submission, Unit, Waiver
+from .model import (
+    Earlier,
+    InputError,
+    LastInspection,
+    Metric,
+    MetricValue,
+    Pack,
+    Problem,
+    Submission,
+    Unit,
+    Waiver,
+)
 from .schema import did_you_mean, validate
 
 _UNIT_WORDS = {
@@ -58,6 +69,7 @@ def build_submission(document: Document, pack: Pack) -> Submission:
         if value is not None:
             values[metric_id] = value
     checker.check_header()
+    last_inspection = checker.last_inspection()
     waivers = waivers_for(document, ("waivers",), pack, checker.problems)
     if checker.problems:
         raise InputError(checker.problems)
@@ -72,6 +84,7 @@ def build_submission(document: Document, pack: Pack) -> Submission:
         pack=data.get("pack"),
         waivers=tuple(waivers),
         sha256=document.sha256,
+        last_inspection=last_inspection,
     )
 
 
@@ -177,6 +190,22 @@ class _Checker:
             except ValueError:
                 self.problem(("as_of",), f"{data['as_of']!r} is not a real date")
 
+    def last_inspection(self) -> LastInspection | None:
+        """The last inspection's date and grades, each grade on the pack's scale."""
+        raw = self.document.data.get("last_inspection")
+        if raw is None:
+            return None
+        try:
+            datetime.date.fromisoformat(raw["date"])
+        except ValueError:
+            self.problem(("last_inspection", "date"), f"{raw['date']!r} is not a real date")
+        for judgement, grade in raw["grades"].items():
+            if grade not in self.pack.scale:
+                self.problem(("last_inspection", "grades", judgement),
+                             f"last_inspection: {grade!r} is not a grade of pack {self.pack.id} "
+                             f"({', '.join(self.pack.scale.ids)})" + did_you_mean(grade, self.pack.scale.ids))
+        return LastInspection(raw["date"], dict(raw["grades"]), raw.get("source"))
+
     def metric_value(self, metric_id: str, raw: Any) -> MetricValue | None:
         path: PathKey = ("metrics", metric_id)
         metric = self.pack.metrics.get(metric_id)
@@ -198,6 +227,10 @@ class _Checker:
             period: self._typed(metric, figure, path + ("history", period), f"history {period}")
             for period, figure in long_form.get("history", {}).items()
         }
+        rank = {among: (int(pair[0]), int(pair[1])) for among, pair in long_form.get("rank", {}).items()}
+        for among, (position, of) in rank.items():
+            if position > of:
+                self.problem(path + ("rank", among), f"{metric_id}: rank {position} of {of} is past the last place")
         if long_form.get("estimated") and not long_form.get("note"):
             self.problem(path + ("estimated",), f"{metric_id}: an estimated figure needs a note saying "
                                                 "how it was estimated")
@@ -214,6 +247,7 @@ class _Checker:
             history=history,
             note=long_form.get("note"),
             estimated=_estimated_fields(long_form.get("estimated", False)),
+            rank=rank,
         )
 
     def _value(self, metric: Metric, form: dict[str, Any], path: PathKey
@@ -268,14 +302,14 @@ class _Checker:
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
             self.problem(path, f"{metric.id}: {what} should be {word}, not {_written(raw)}")
             return raw
-        if metric.unit is Unit.COUNT and raw != int(raw):
+        if metric.unit is Unit.COUNT and raw != int(raw) and what != "neighbours":  # a mean of counts need not be whole
             self.problem(path, f"{metric.id}: {what} should be a whole number (a count), not {raw}")
             return raw
         low, high = _range(metric)
         if low is not None and raw < low or high is not None and raw > high:
             span = f"{_show(low)}-{_show(high)}" if high is not None else f"at least {_show(low)}"
             self.problem(path, f"{metric.id}: {what} {_show(raw)} is out of range for {word} ({span})")
-        return int(raw) if metric.unit is Unit.COUNT else raw
+        return int(raw) if metric.unit is Unit.COUNT and raw == int(raw) else raw
 
 
 def _written(raw: Any) -> str:
