@@ -1,167 +1,99 @@
-"""How far the ofsted-ilacs pack, fed only published data, agrees with Ofsted's real grades.
+"""How far the ofsted-ilacs pack's estimates from published figures agree with Ofsted's real grades.
 
-    python benchmarks/ilacs_validation.py [--data ../shared/testdata/real] [--markdown]
+    python benchmarks/ilacs_validation.py [--data ../shared/testdata/real] [--markdown] [--write | --check]
 
-For every inspection in Ofsted's official file (ILACS standard and short inspections, 2018 to
-March 2025) it imports the authority's metrics for the last year ending 31 March before the
-inspection (through the pack's dfe-ees and dfe-ees-early adapters), checks them under the pack version in force
-on the inspection date, and compares each judgement with Ofsted's. Beside the pack it scores
-two baselines: every authority Good, and the best single indicator, whose cut points and
-direction are chosen on the inspections before 2023 (the training years) so that its grades
-fall in the same proportions as Ofsted's did then, and the indicator chosen is the one that
-agreed most often in those years. Inspections from January 2023 are the test: nothing is
-fitted on them, and the pack's thresholds are written against England, not fitted at all.
-Needs comply installed in the Python that runs it. The last line is the summary for overall
-effectiveness on the test years.
+Every ILACS inspection in Ofsted's official outcomes (January 2018 to March 2025) and, after
+them, the Data to Insight scrape of Ofsted's reports: for each, the authority's published
+figures for the last year ending 31 March before it, imported by comply, checked under the
+pack version in force on the inspection date, and each judgement's estimate compared with
+Ofsted's grade. Inspections before 2023 are the training years (the calibration's; agreement
+there is in-sample), those from January 2023 the test. Beside each estimate, the honest
+baselines: everyone at the commonest grade of the training years (Good), the authority's
+previous ILACS grade (persistence; everyone Good where there is none), and for overall
+effectiveness the best single indicator (direction and cut points fitted on the training
+years). An estimate is kept only when, on the test years, it agrees exactly more often than
+everyone-Good and at least as often as persistence; otherwise it is withdrawn, and comply
+says the judgement is not estimable from published figures.
+
+--write records each estimate's validation (and the verdict) in the pack's estimates.yaml;
+--check exits 1 when the pack's record differs. The last line is the summary for overall
+effectiveness on the test years. Needs comply installed in the Python that runs it.
 """
 
 from __future__ import annotations
 
 import argparse
 import bisect
-import csv
-import datetime
-import json
-import subprocess
+import dataclasses
 import sys
-import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-OFFICIAL = "ofsted-la-outcomes/derived_ILACS_inspection_history_2018_2025.csv"
-ORDER = ["outstanding", "good", "requires_improvement", "inadequate"]
-LABELS = {"Outstanding": "outstanding", "Good": "good", "Requires improvement to be good": "requires_improvement",
-          "Inadequate": "inadequate"}
-COLUMNS = {
-    "overall": "Overall effectiveness",
-    "leaders": "The impact of leaders on social work practice with children and families",
-    "help_protection": "The experiences and progress of children who need help and protection",
-    "children_in_care": "The experiences and progress of children in care",
-    "care_leavers": "The experiences and progress of care leavers",
-}
-REFORM = datetime.date(2023, 1, 1)  # care leavers judged apart from here; the test years start here
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ilacs_data as data  # noqa: E402
+
+COMMONEST = "good"  # the commonest grade of every judgement in the training years
+SHORT = {"outstanding": "O", "good": "G", "requires_improvement": "RI", "inadequate": "I"}
 
 
-@dataclass
-class Inspection:
-    number: str
-    name: str
-    date: datetime.date
-    actual: dict[str, str]
-    period: str = ""
-    predicted: dict[str, str | None] = field(default_factory=dict)
-    values: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def test(self) -> bool:
-        return self.date >= REFORM
-
-    @property
-    def version(self) -> str:
-        return "2023" if self.test else "2018"
-
-
-def read_inspections(data: Path) -> list[Inspection]:
-    inspections = []
-    with (data / OFFICIAL).open(encoding="utf-8-sig", newline="") as stream:
-        for row in csv.DictReader(stream):
-            day, month, year = (int(part) for part in row["Inspection date"].split("/"))
-            date = datetime.date(year, month, day)
-            actual = {key: LABELS[row[column].strip()] for key, column in COLUMNS.items()
-                      if row.get(column, "").strip() in LABELS}
-            end = date.year if date > datetime.date(date.year, 3, 31) else date.year - 1
-            inspections.append(Inspection(row["Web link (URL)"].rstrip("/").rsplit("/", 1)[-1],
-                                          row["Local authority name"], date, actual,
-                                          f"{end - 1}-{end % 100:02d}"))
-    return inspections
-
-
-def import_metrics(inspections: list[Inspection], data: Path, folder: Path) -> int:
-    """Each inspection's metrics file, from the year before; the count that the data lacks."""
-    from compliance.importer import Importer, read_adapter
-    from compliance.problems import InputError
+def estimate_all(group: list[data.Inspection]) -> dict[int, dict[str, str | None]]:
+    """Each inspection's estimated grades, by index, under the version in force on its date, with
+    every estimate switched on (so a withdrawn one can earn its place back)."""
+    from compliance.engine import evaluate
+    from compliance.loader import Document
     from compliance.runner import pack_for
+    from compliance.submissions import build_submission
 
-    pack = pack_for("ofsted-ilacs/2018")
-    adapters = [read_adapter(name, pack) for name in ("dfe-ees", "dfe-ees-early")]
-    importers: dict[str, Importer] = {}
-    files: dict[Path, list[list[str]]] = {}  # each published CSV read once across the years
-    missing = 0
-    for index, inspection in enumerate(inspections):
-        if inspection.period not in importers:
-            adapter = next(a for a in adapters if inspection.period in a.data["periods"])
-            importers[inspection.period] = Importer(adapter, pack, data, inspection.period, files=files)
-        importer = importers[inspection.period]
-        try:
-            [row] = importer.authorities([inspection.number])
-        except InputError:
-            missing += 1
+    packs = {}
+    for version in ("2018", "2023", "2026"):
+        pack = pack_for(f"ofsted-ilacs/{version}")
+        packs[version] = dataclasses.replace(pack, estimates={
+            key: dataclasses.replace(value, estimable=True) for key, value in pack.estimates.items()})
+    predicted: dict[int, dict[str, str | None]] = {}
+    for index, inspection in enumerate(group):
+        if inspection.metrics is None:
             continue
-        (folder / inspection.version).mkdir(exist_ok=True)
-        (folder / inspection.version / f"{index:03d}.yaml").write_text(importer.metrics_file(row))
-    return missing
+        pack = packs[inspection.version]
+        result = evaluate(pack, build_submission(Document(f"inspection-{index}.yaml", inspection.metrics), pack))
+        predicted[index] = {r.judgement.id: r.grade.id if r.grade else None for r in result.judgements}
+    return predicted
 
 
-def published_pack(version: str, folder: Path) -> Path:
-    """The version with the rules published data cannot evidence disabled: a local pack
-    extending it. Their metrics would all be missing, leaving practice judgements not judged."""
-    from compliance.importer import read_adapter
-    from compliance.runner import pack_for
-
-    pack = pack_for(f"ofsted-ilacs/{version}")
-    given = read_adapter("dfe-ees", pack).data["metrics"]
-    local = folder / f"published-{version}"
-    local.mkdir()
-    lines = [f"id: ofsted-ilacs-{version}-published", f"title: ILACS {version}, published data only",
-             "version: 1.0.0", f"extends: ofsted-ilacs/{version}", "disable:"]
-    lines += [f"  {rule.id}: not in DfE's published data" for rule in pack.rules if rule.metric not in given]
-    (local / "pack.yaml").write_text("\n".join(lines) + "\n")
-    return local
+def persistence(inspection: data.Inspection, judgement: str) -> str:
+    """The previous ILACS grade of the judgement (for care leavers before 2023: children in care and
+    care leavers, judged together); the commonest grade where there was no earlier inspection."""
+    previous = inspection.previous
+    if judgement == "care_leavers" and judgement not in previous:
+        return previous.get("children_in_care", COMMONEST)
+    return previous.get(judgement, COMMONEST)
 
 
-def run_pack(inspections: list[Inspection], folder: Path) -> None:
-    for version in ("2018", "2023"):
-        files = folder / version
-        if not files.is_dir():
-            continue
-        pack = published_pack(version, folder)
-        done = subprocess.run([sys.executable, "-m", "compliance", "check", str(files), "--pack", str(pack),
-                               "--format", "json", "--fail-on", "never"],
-                              capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            sys.exit(f"ilacs validation: comply check failed: {done.stderr.strip()}")
-        results = json.loads(done.stdout)
-        for result in results if isinstance(results, list) else [results]:
-            index = int(Path(result["metrics_file"]).stem)
-            inspections[index].values = result["values"]  # the figures, for the single-indicator baseline
-            grades = {j["id"]: j["grade"] for j in result["judgements"]}
-            inspections[index].predicted = {key: grades.get(key) if grades.get(key) in ORDER else None
-                                            for key in COLUMNS}
+@dataclasses.dataclass
+class Single:
+    """One indicator cut into four grades in the training years' proportions (a baseline)."""
 
-
-@dataclass
-class SingleIndicator:
-    """One indicator cut into four grades in the proportions Ofsted gave in the training years."""
     metric: str
     higher_is_worse: bool
     cuts: list[float]
 
-    def grade(self, inspection: Inspection) -> str:
+    def grade(self, inspection: data.Inspection) -> str:
         value = inspection.values.get(self.metric)
         if value is None:
-            return "good"
+            return COMMONEST
         position = bisect.bisect_right(self.cuts, value)
-        return ORDER[position] if self.higher_is_worse else ORDER[3 - position]
+        return data.ORDER[position] if self.higher_is_worse else data.ORDER[3 - position]
 
 
-def fit_single(train: list[Inspection], judgement: str, metrics: list[str]) -> SingleIndicator | None:
-    graded = [i for i in train if judgement in i.actual]
+def fit_single(train: list[data.Inspection], judgement: str) -> Single | None:
+    data.refuse_test_years(train)
+    graded = [i for i in train if judgement in i.actual and i.values]
     if not graded:
         return None
-    shares = [sum(i.actual[judgement] == grade for i in graded) / len(graded) for grade in ORDER]
-    best: tuple[float, SingleIndicator] | None = None
-    for metric in metrics:
+    shares = [sum(i.actual[judgement] == grade for i in graded) / len(graded) for grade in data.ORDER]
+    best: tuple[float, Single] | None = None
+    for metric in sorted({m for i in graded for m in i.values}):
         values = sorted(i.values[metric] for i in graded if metric in i.values)
         if len(values) < 20:
             continue
@@ -171,72 +103,155 @@ def fit_single(train: list[Inspection], judgement: str, metrics: list[str]) -> S
             for share in order[:3]:
                 total += share
                 cuts.append(values[min(len(values) - 1, int(total * len(values)))])
-            model = SingleIndicator(metric, higher_is_worse, cuts)
+            model = Single(metric, higher_is_worse, cuts)
             score = sum(model.grade(i) == i.actual[judgement] for i in graded) / len(graded)
             if best is None or score > best[0]:
                 best = (score, model)
     return best[1] if best else None
 
 
-def agreement(pairs: list[tuple[str | None, str]]) -> tuple[float, float]:
-    if not pairs:
-        return 0.0, 0.0
-    exact = sum(p == a for p, a in pairs)
-    near = sum(p is not None and abs(ORDER.index(p) - ORDER.index(a)) <= 1 for p, a in pairs)
-    return 100 * exact / len(pairs), 100 * near / len(pairs)
+def validate(group: list[data.Inspection], predicted: dict[int, dict[str, str | None]]
+             ) -> dict[tuple[str, str], dict[str, Any]]:
+    """(judgement, 'train'|'test') -> the estimate's agreement, its baselines and (test) its verdict."""
+    results = {}
+    train = [i for i in group if not i.test]
+    for judgement in data.JUDGEMENTS:
+        single = fit_single(train, judgement) if judgement == "overall" else None
+        for split in ("train", "test"):
+            rows = [(index, i) for index, i in enumerate(group)
+                    if index in predicted and i.test == (split == "test") and judgement in i.actual
+                    and judgement in predicted[index]]
+            if not rows:
+                continue
+            pairs = [(predicted[index][judgement], i.actual[judgement]) for index, i in rows]
+            entry = data.agreement(pairs)
+            entry["commonest"] = data.agreement([(COMMONEST, i.actual[judgement]) for _, i in rows])
+            entry["persistence"] = data.agreement([(persistence(i, judgement), i.actual[judgement]) for _, i in rows])
+            entry["with_previous"] = sum(bool(i.previous) for _, i in rows)
+            entry["single"] = data.agreement([(single.grade(i), i.actual[judgement]) for _, i in rows]) \
+                if single else None
+            entry["single_metric"] = f"{single.metric} ({'higher' if single.higher_is_worse else 'lower'} worse)" \
+                if single else ""
+            first, last = min(i.date for _, i in rows), max(i.date for _, i in rows)
+            entry["span"] = f"{first:%B %Y} to {last:%B %Y}"
+            entry["estimable"] = (entry["exact"] > entry["commonest"]["exact"]
+                                  and entry["exact"] >= entry["persistence"]["exact"])
+            results[(judgement, split)] = entry
+    return results
+
+
+def record(entry: dict[str, Any]) -> dict[str, Any]:
+    """An estimate's validation as estimates.yaml keeps it."""
+    n, exact, near = entry["n"], entry["exact_count"], entry["within_count"]
+    good, persist = entry["commonest"], entry["persistence"]
+    tested = f"the {n} ILACS inspections from {entry['span']}, after the training years"
+    agreement = (f"within one grade of Ofsted's in {near} of {n} inspections "
+                 f"from {entry['span']}, exact in {exact} (everyone Good: exact in {good['exact_count']}; the "
+                 f"previous inspection's grade: {persist['exact_count']})")
+    item: dict[str, Any] = {
+        "estimable": entry["estimable"], "agreement": agreement, "tested_on": tested, "n": n,
+        "exact": exact, "within_one": near, "macro_recall": round(entry["macro_recall"], 1),
+        "commonest": {"grade": COMMONEST, "exact": good["exact_count"], "within_one": good["within_count"]},
+        "persistence": {"exact": persist["exact_count"], "within_one": persist["within_count"],
+                        "with_previous": entry["with_previous"]},
+        "confusion": entry["confusion"],
+    }
+    if not entry["estimable"]:
+        item["why_not"] = (f"on {n} inspections from {entry['span']} the estimate agreed exactly with Ofsted in "
+                           f"{exact} ({entry['exact']:.0f}%), where everyone Good agreed in {good['exact_count']} "
+                           f"and the previous inspection's grade in {persist['exact_count']}")
+    return item
+
+
+def recorded(results: dict[tuple[str, str], dict[str, Any]]) -> dict[str, str]:
+    """Each version's estimates.yaml with the test years' validation in it: path -> text."""
+    files = {}
+    for version in ("2018", "2023"):
+        path = data.estimates_path(version)
+        content = yaml.safe_load(path.read_text())
+        later = yaml.safe_load(data.estimates_path("2023").read_text())
+        same_in_2023 = {item["judgement"]: item for item in later["estimates"]}
+        for item in content["estimates"]:
+            judgement = item["judgement"]
+            twin = same_in_2023.get(judgement, {})
+            alike = {key: twin.get(key) for key in ("indicators", "cut_points")} == \
+                {key: item.get(key) for key in ("indicators", "cut_points")}
+            if (judgement, "test") in results and alike:
+                item["validation"] = record(results[(judgement, "test")])
+            else:
+                item["validation"] = {
+                    "estimable": False, "agreement": "not validated: no inspection after the training years gave "
+                    "this judgement", "why_not": "no inspection after the training years judged children in care "
+                    "and care leavers together, so the estimate could not be tested"}
+        files[str(path)] = data.dump(content)
+    return files
+
+
+def table(results: dict[tuple[str, str], dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    headers = ["judgement", "inspections", "n", "estimate exact", "within one", "macro recall",
+               "everyone Good exact / within one", "previous grade exact / within one (have one)", "verdict"]
+    rows = []
+    for (judgement, split), entry in results.items():
+        good, persist = entry["commonest"], entry["persistence"]
+        verdict = ("in-sample" if split == "train" else "estimated" if entry["estimable"] else "withdrawn")
+        rows.append([judgement, f"{entry['span']} ({split})", str(entry["n"]), f"{entry['exact']:.0f}%",
+                     f"{entry['within_one']:.0f}%", f"{entry['macro_recall']:.0f}%",
+                     f"{good['exact']:.0f}% / {good['within_one']:.0f}%",
+                     f"{persist['exact']:.0f}% / {persist['within_one']:.0f}% ({entry['with_previous']})", verdict])
+    return headers, rows
+
+
+def confusion(entry: dict[str, Any]) -> list[str]:
+    lines = ["| Ofsted \\ estimate | " + " | ".join(SHORT[g] for g in data.ORDER) + " | n |", "|---" * 6 + "|"]
+    for actual in data.ORDER:
+        counts = entry["confusion"][actual]
+        lines.append(f"| {SHORT[actual]} | " + " | ".join(str(counts[g]) for g in data.ORDER)
+                     + f" | {sum(counts.values())} |")
+    totals = [sum(entry["confusion"][a][g] for a in data.ORDER) for g in data.ORDER]
+    lines.append("| estimated | " + " | ".join(str(t) for t in totals) + f" | {sum(totals)} |")
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "testdata" / "real")
-    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--data", type=Path, default=data.DEFAULT_DATA)
+    parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--write", action="store_true", help="record the validation in the pack's estimates.yaml")
+    what.add_argument("--check", action="store_true", help="exit 1 when the pack's record differs")
     options = parser.parse_args()
-    if not (options.data / OFFICIAL).is_file():
-        sys.exit(f"ilacs validation: no {OFFICIAL} under {options.data}")
-    inspections = read_inspections(options.data)
-    with tempfile.TemporaryDirectory(prefix="comply-ilacs-") as temporary:
-        missing = import_metrics(inspections, options.data, Path(temporary))
-        run_pack(inspections, Path(temporary))
-    usable = [i for i in inspections if i.predicted]
-    train = [i for i in usable if not i.test]
-    test = [i for i in usable if i.test]
-    metrics = sorted({m for i in usable for m in i.values})
-    rows = []
-    summary = None
-    for judgement in COLUMNS:
-        single = fit_single(train, judgement, metrics)
-        for label, group in (("2018-2022 (train)", train), ("2023-2025 (test)", test)):
-            graded = [i for i in group if judgement in i.actual]
-            if not graded:
-                continue
-            pack = agreement([(i.predicted.get(judgement), i.actual[judgement]) for i in graded])
-            good = agreement([("good", i.actual[judgement]) for i in graded])
-            best = agreement([(single.grade(i), i.actual[judgement]) for i in graded]) if single else None
-            judged = sum(i.predicted.get(judgement) is not None for i in graded)
-            rows.append([judgement, label, len(graded), judged, f"{pack[0]:.0f}%", f"{pack[1]:.0f}%",
-                         f"{good[0]:.0f}%", f"{best[0]:.0f}%" if best else "n/a",
-                         f"{single.metric} ({'higher' if single.higher_is_worse else 'lower'} worse)"
-                         if single else "none: not judged before 2023"])
-            if judgement == "overall" and group is test:
-                summary = (pack, good, best, len(graded))
-    headers = ["judgement", "inspections", "n", "pack graded", "pack exact", "pack within one",
-               "all Good exact", "best single exact", "best single indicator (fitted on train)"]
+    group = data.inspections(options.data)
+    missing = data.attach_figures(group, options.data)
+    results = validate(group, estimate_all(group))
+    headers, rows = table(results)
     if options.markdown:
         print("| " + " | ".join(headers) + " |")
         print("|" + "---|" * len(headers))
         for row in rows:
-            print("| " + " | ".join(str(cell) for cell in row) + " |")
+            print("| " + " | ".join(row) + " |")
+        print("\nOverall effectiveness on the test years, Ofsted's grade (rows) against the estimate (columns):\n")
+        print("\n".join(confusion(results[("overall", "test")])))
     else:
         from tabulate import tabulate
 
         print(tabulate(rows, headers=headers))
-    print(f"\n{len(inspections)} inspections; {missing} without published data for the year before; "
-          f"{len(train)} before 2023, {len(test)} from 2023.")
-    if summary is None:
-        sys.exit("ilacs validation: no test inspections with an overall grade")
-    pack, good, best, n = summary
-    print(f"ilacs validation: exact {pack[0]:.0f}% within-one {pack[1]:.0f}% baseline-good {good[0]:.0f}% "
-          f"best-single {best[0] if best else 0:.0f}% (test n={n})")
+    test = [i for i in group if i.test and i.metrics is not None]
+    print(f"\n{len(group)} inspections; {missing} without published figures for the year before (from April 2026 "
+          f"the year is not yet published); {len(group) - len(test) - missing} before 2023, {len(test)} from 2023.")
+    if options.write or options.check:
+        stale = []
+        for path, text in recorded(results).items():
+            if options.write:
+                Path(path).write_text(text)
+            elif Path(path).read_text() != text:
+                stale.append(path)
+        if stale:
+            sys.exit(f"ilacs validation: the pack's record is out of date: {', '.join(stale)}; run with --write")
+    overall = results[("overall", "test")]
+    best = overall["single"]["exact"] if overall["single"] else 0
+    print(f"ilacs validation: exact {overall['exact']:.0f}% within-one {overall['within_one']:.0f}% "
+          f"baseline-good {overall['commonest']['exact']:.0f}% persistence {overall['persistence']['exact']:.0f}% "
+          f"best-single {best:.0f}% macro-recall {overall['macro_recall']:.0f}% (test n={overall['n']})")
 
 
 if __name__ == "__main__":

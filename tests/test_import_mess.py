@@ -144,7 +144,8 @@ def test_a_double_byte_order_mark_loses_no_column(tmp_path):
     table = ("\ufeff" + "\n".join(ROWS) + "\n").encode("utf-8-sig")  # a BOM the reader strips, and one more
     result, out = run_import(tmp_path, rows=table)
     assert result.exit_code == 0, result.stderr
-    assert yaml.safe_load((out / "201-city-of-london.yaml").read_text())["metrics"]["cl_eet_19_21_pct"]["numerator"] == 6
+    city = yaml.safe_load((out / "201-city-of-london.yaml").read_text())
+    assert city["metrics"]["cl_eet_19_21_pct"]["numerator"] == 6
 
 
 def test_a_percent_sign_is_read_as_the_number_it_follows(tmp_path):

@@ -23,7 +23,7 @@ from pathlib import Path
 from .model import Pack
 
 #: comply's files whose changes change how a pack is built
-_BUILDERS = ("packs.py", "model.py", "expressions.py", "loader.py", "schema.py")
+_BUILDERS = ("packs.py", "estimates.py", "model.py", "expressions.py", "loader.py", "schema.py")
 
 
 def folder() -> Path | None:
@@ -59,10 +59,11 @@ def pack_key(pack_folder: Path) -> str:
 
 @cache
 def files_digest(pack_folder: str) -> str:
-    """sha256 of a pack's own files (pack.yaml, metrics.yaml, rules/*.yaml), recorded with each run."""
+    """sha256 of a pack's own files (pack.yaml, metrics.yaml, estimates.yaml, rules/*.yaml), recorded with each run."""
     digest = hashlib.sha256()
     folder = Path(pack_folder)
-    for path in [folder / "pack.yaml", folder / "metrics.yaml", *sorted((folder / "rules").glob("*.yaml"))]:
+    for path in [folder / "pack.yaml", folder / "metrics.yaml", folder / "estimates.yaml",
+                 *sorted((folder / "rules").glob("*.yaml"))]:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

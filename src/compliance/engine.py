@@ -17,6 +17,8 @@ from .model import (
     Condition,
     Finding,
     Improvement,
+    Indicator,
+    IndicatorResult,
     InputError,
     Location,
     Metric,
@@ -29,6 +31,7 @@ from .model import (
     QueryStatus,
     Result,
     Rule,
+    Signal,
     Status,
     Submission,
     Unit,
@@ -59,11 +62,13 @@ def evaluate(pack: Pack, submission: Submission, today: datetime.date | None = N
     findings = tuple(_waived(grade_finding(rule, pack, submission, shared), active.get(rule.id))
                      for rule in pack.rules)
     areas, further = improvements(pack, findings)
+    indicators = tuple(read_indicator(indicator, pack, submission, shared) for indicator in pack.indicators)
     return Result(
         submission=submission,
         pack=pack,
         findings=findings,
-        judgements=grading.judge(pack, findings),
+        judgements=grading.judge(pack, findings, indicators),
+        indicators=indicators,
         areas_for_improvement=areas,
         further_shortfalls=further,
         queries=tuple(check_query(query, pack, submission, shared) for query in pack.queries),
@@ -91,6 +96,28 @@ def check_query(query: Query, pack: Pack, submission: Submission, shared: dict[s
         return QueryResult(query, QueryStatus.NOT_CHECKED, f"not checked: {reason}")
     described = expressions.describe(query.check, inputs.names, inputs.shown)
     return QueryResult(query, QueryStatus.RAISED, f"{query.message} ({described} does not hold)")
+
+
+def read_indicator(indicator: Indicator, pack: Pack, submission: Submission,
+                   shared: dict[str, Any]) -> IndicatorResult:
+    """A published figure's signal for the estimates: a strength, a concern, else neutral; None
+    (neutral in the points) when the figure or a benchmark it is read against is not there."""
+    metric = pack.metrics[indicator.metric]
+    inputs = _inputs(indicator.metric, set(indicator.strength.names | indicator.concern.names), pack, submission,
+                     shared)
+    value = inputs.submitted.value if inputs.submitted else None
+    described = _described_value(metric, inputs.submitted, inputs.benchmarks, pack)
+    try:
+        for signal, condition in ((Signal.STRENGTH, indicator.strength), (Signal.CONCERN, indicator.concern)):
+            if expressions.evaluate(condition, inputs.names):
+                because = expressions.describe(condition, inputs.names, inputs.shown)
+                return IndicatorResult(indicator, signal, f"{described}: {signal.value}, since {because}", value,
+                                       inputs.benchmarks)
+    except expressions.Unavailable as missing:
+        return IndicatorResult(indicator, None, f"not published: {missing_reason(missing.reason, metric, pack)}; "
+                               "counts as neutral", value, inputs.benchmarks)
+    return IndicatorResult(indicator, Signal.NEUTRAL, f"{described}: neutral, between the strength and concern "
+                           f"bands ({indicator.strength.text}; {indicator.concern.text})", value, inputs.benchmarks)
 
 
 def missing_metrics(pack: Pack, submission: Submission) -> list[Problem]:

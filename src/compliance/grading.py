@@ -3,13 +3,29 @@
 Each judgement takes its graded inputs (the rules that name it and the judgements it
 lists), applies its method to their scores, then its limits: no better than any
 judgement in ``limited_by``, nor than any graded ``limiting`` rule.
+
+A judgement the pack can estimate from published figures (estimates.py) is judged this way
+only when it rests on the authority's own evidence: enough of its own rules graded, and
+every judgement it reads judged so too. Otherwise it is estimated by its ``points``, or,
+where the estimate was withdrawn on the validation, not estimable from published figures.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .model import Finding, Grade, Judgement, JudgementResult, Pack, Status
+from .model import (
+    Estimate,
+    Finding,
+    Grade,
+    IndicatorResult,
+    Judgement,
+    JudgementKind,
+    JudgementResult,
+    Pack,
+    Signal,
+    Status,
+)
 
 
 def best_fit(scores: Sequence[int]) -> int:
@@ -29,7 +45,20 @@ METHODS: dict[str, tuple[Callable[[Sequence[int]], int], str]] = {
 }
 
 
-def judge(pack: Pack, findings: Sequence[Finding]) -> tuple[JudgementResult, ...]:
+def points(signals: Sequence[tuple[Signal | None, float]]) -> float:
+    """Concerns less strengths, each by its weight; a missing figure (None) and a neutral count nothing."""
+    return sum(weight * (1 if signal is Signal.CONCERN else -1 if signal is Signal.STRENGTH else 0)
+               for signal, weight in signals)
+
+
+#: Estimate methods by the name a pack's estimates.yaml uses, with how the basis describes them.
+ESTIMATE_METHODS: dict[str, tuple[Callable[[Sequence[tuple[Signal | None, float]]], float], str]] = {
+    "points": (points, "points (concerns less strengths)"),
+}
+
+
+def judge(pack: Pack, findings: Sequence[Finding],
+          indicators: Sequence[IndicatorResult] = ()) -> tuple[JudgementResult, ...]:
     """A result for every judgement of the pack, in the pack's order."""
     by_judgement: dict[str, list[Finding]] = {j.id: [] for j in pack.judgements}
     for finding in findings:
@@ -43,10 +72,50 @@ def judge(pack: Pack, findings: Sequence[Finding]) -> tuple[JudgementResult, ...
             inputs = [result(other) for other in judgement.inputs]
             limits = [result(other) for other in judgement.limited_by]
             sinks = [result(other) for other in judgement.worst_grade_from]
-            results[judgement_id] = _aggregate(pack, judgement, by_judgement[judgement_id], inputs, limits, sinks)
+            judged = _aggregate(pack, judgement, by_judgement[judgement_id], inputs, limits, sinks)
+            estimate = pack.estimates.get(judgement_id)
+            own_evidence = judged.grade is not None and all(r.kind is JudgementKind.JUDGED for r in inputs)
+            if estimate is not None and not own_evidence:
+                judged = _estimated(pack, judgement, estimate, indicators, judged.basis)
+            results[judgement_id] = judged
         return results[judgement_id]
 
     return tuple(result(judgement.id) for judgement in pack.judgements)
+
+
+def _estimated(pack: Pack, judgement: Judgement, estimate: Estimate, indicators: Sequence[IndicatorResult],
+               why_not_judged: str) -> JudgementResult:
+    """The judgement from published figures: its estimate, or why there can be none."""
+    if not estimate.estimable:
+        return JudgementResult(judgement, None, f"not estimable from published figures: {estimate.why_not}; the "
+                               f"authority's own evidence would judge it ({why_not_judged})",
+                               kind=JudgementKind.NOT_ESTIMABLE, estimate=estimate)
+    weights = dict(estimate.indicators)
+    read = [reading for reading in indicators if reading.indicator.id in weights]
+    published = sum(weights[r.indicator.id] for r in read if r.signal is not None)
+    if published < 0.5 * sum(weights.values()) or not read:
+        return JudgementResult(judgement, None, f"not estimable from published figures: only "
+                               f"{sum(r.signal is not None for r in read)} of its {len(read)} indicators are "
+                               f"published for this authority, fewer than half; the authority's own evidence "
+                               f"would judge it ({why_not_judged})", kind=JudgementKind.NOT_ESTIMABLE,
+                               estimate=estimate)
+    method, words = ESTIMATE_METHODS[estimate.method]
+    score = method([(reading.signal, weights[reading.indicator.id]) for reading in read])
+    grade = next((pack.scale[grade_id] for grade_id, highest in estimate.cut_points if score <= highest),
+                 pack.scale.grades[-1])
+
+    def named(signal: Signal | None) -> str:
+        chosen = [r.indicator.title for r in read if r.signal is signal]
+        return f"{len(chosen)} {signal.value if signal else 'not published (neutral)'}" + (
+            f" ({'; '.join(chosen)})" if chosen and signal is not Signal.NEUTRAL else "")
+
+    counts = ", ".join(named(signal) for signal in (Signal.STRENGTH, Signal.CONCERN, Signal.NEUTRAL, None)
+                       if signal is not None or any(r.signal is None for r in read))
+    cuts = ", ".join(f"{pack.scale[grade_id].label} up to {highest:g}" for grade_id, highest in estimate.cut_points)
+    basis = (f"estimate from published figures, {words} of {len(read)} indicators: {counts}; score {score:+g}: "
+             f"{grade.label} ({cuts}; above, {pack.scale.grades[-1].label}); on the validation, {estimate.agreement}")
+    return JudgementResult(judgement, grade, basis, grade, kind=JudgementKind.ESTIMATED, score=score,
+                           estimate=estimate)
 
 
 def _aggregate(pack: Pack, judgement: Judgement, findings: list[Finding], inputs: list[JudgementResult],
@@ -56,14 +125,16 @@ def _aggregate(pack: Pack, judgement: Judgement, findings: list[Finding], inputs
     counts = _counts(len(graded_rules), len(findings), len(graded_inputs), len(inputs))
     if findings and len(graded_rules) < judgement.min_evidence * len(findings):
         return JudgementResult(judgement, None, f"not judged: {counts}, fewer than the "
-                                                f"{judgement.min_evidence:.0%} of rules this judgement needs")
+                                                f"{judgement.min_evidence:.0%} of rules this judgement needs",
+                               kind=JudgementKind.NOT_JUDGED)
     unjudged_sink = next((sink for sink in sinks if sink.grade is None), None)
     if unjudged_sink is not None:  # its grade alone could set this one: without it there is no telling
         return JudgementResult(judgement, None, f"not judged: {unjudged_sink.judgement.title} is not judged, and "
-                                                f"at {pack.scale.grades[-1].label} it would make this one so")
+                                                f"at {pack.scale.grades[-1].label} it would make this one so",
+                               kind=JudgementKind.NOT_JUDGED)
     scores = [f.grade.score for f in graded_rules if f.grade] + [r.grade.score for r in graded_inputs if r.grade]
     if not scores:
-        return JudgementResult(judgement, None, f"not judged: nothing graded ({counts})")
+        return JudgementResult(judgement, None, f"not judged: nothing graded ({counts})", kind=JudgementKind.NOT_JUDGED)
     method, method_words = METHODS[judgement.method]
     method_grade = pack.scale.by_score(method(scores))
     grade = method_grade

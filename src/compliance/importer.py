@@ -369,7 +369,8 @@ class Importer:
 
 class _Dumper(yaml.SafeDumper):
     """Quotes every string that does not start with a letter, and every word YAML 1.1 reads as
-    something else: the strict loader refuses '012', '1:30', 'yes' and the like unquoted."""
+    something else: the strict loader refuses '012', '1:30', 'yes' and the like unquoted. Double
+    quotes, whose escapes keep line breaks and control characters exactly as they were."""
 
 
 _PLAIN = re.compile(r"[A-Za-z][^#:\[\]{},&*!|>'\"%@`]*\Z")
@@ -378,7 +379,7 @@ _WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null", "nan", "i
 
 def _string(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     plain = bool(_PLAIN.match(text)) and text.casefold() not in _WORDS and text == text.strip()
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=None if plain else "'")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=None if plain else '"')
 
 
 _Dumper.add_representer(str, _string)

@@ -28,14 +28,19 @@ def lint(folder: Path) -> list[Problem]:
     findings: list[Problem] = []
     read = {rule.metric for rule in pack.rules} | {
         name for rule in pack.rules for band in rule.bands for name in band.condition.names} | {
-        name for query in pack.queries for name in query.check.names} | {q.metric for q in pack.queries if q.metric}
+        name for query in pack.queries for name in query.check.names} | {q.metric for q in pack.queries if q.metric} | {
+        indicator.metric for indicator in pack.indicators} | {
+        metric for estimate in pack.estimates.values() for metric in estimate.prompts}
+    estimated = {name for estimate in pack.estimates.values() for name, _ in estimate.indicators}
+    findings += [Problem(indicator.location, "read by no estimate", indicator.id)
+                 for indicator in pack.indicators if indicator.id not in estimated]
     for rule in pack.rules:
         findings += _unreachable_bands(pack, rule)
         if rule.recommendation is None:
             findings.append(Problem(rule.location, "no recommendation: a shortfall would raise nothing", rule.id))
         if pack.metrics[rule.metric].polarity is Polarity.CONTEXT:
             findings.append(Problem(rule.location, f"grades {rule.metric}, a context metric", rule.id))
-    fed = {rule.judgement for rule in pack.rules}
+    fed = {rule.judgement for rule in pack.rules} | set(pack.estimates)
     for judgement in pack.judgements:
         if judgement.id not in fed and not judgement.inputs:
             findings.append(Problem(judgement.location, "fed by nothing: no rule names it and it has no inputs",

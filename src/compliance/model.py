@@ -156,6 +156,46 @@ class Query:
     metric: str | None = None
 
 
+class Signal(StrEnum):
+    """What a published indicator says in an estimate: it counts for, against, or neither."""
+
+    STRENGTH = "strength"
+    NEUTRAL = "neutral"
+    CONCERN = "concern"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A published figure read as a strength, a neutral or a concern for an estimate (never graded)."""
+
+    id: str
+    title: str
+    metric: str
+    strength: Condition
+    concern: Condition
+    cites: tuple[str, ...]
+    location: Location
+    rationale: str | None = None
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """How a judgement is estimated from published figures when the authority's own evidence is not
+    there: its method, indicators and cut-points, and how the estimate fared on the validation."""
+
+    judgement: str
+    method: str
+    indicators: tuple[tuple[str, float], ...]  # (indicator id, what its signal counts for)
+    cut_points: tuple[tuple[str, float], ...]  # (grade id, highest score at that grade), best first
+    location: Location
+    rationale: str | None = None
+    estimable: bool = True  # False: withdrawn, as it did not beat its baselines on the validation
+    agreement: str = ""  # the validation in a sentence: "within one grade of Ofsted's in 95 of 103 ..."
+    why_not: str = ""  # when withdrawn: what the validation found
+    prompts: tuple[str, ...] = ()  # the published metrics that bear on the judgement
+    validation: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Judgement:
     id: str
@@ -186,13 +226,16 @@ class Pack:
     rules: tuple[Rule, ...]
     sources: tuple[Source, ...] = ()  # every document the pack cites; source is the first
     queries: tuple[Query, ...] = ()
-    selection: tuple[str, ...] = ()
+    selection: tuple[str, ...] = ()  # --only: the judgements and rules this run was narrowed to
     #: (id, version) of each pack this one adapts, nearest first
     extends: tuple[tuple[str, str], ...] = ()
     #: (rule id, reason) for each rule a local pack switched off
     disabled: tuple[tuple[str, str], ...] = ()
     #: the folders of the packs this one extends, nearest first
-    parent_paths: tuple[str, ...] = ()  # --only: the judgements and rules this run was narrowed to
+    parent_paths: tuple[str, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    estimates: dict[str, Estimate] = field(default_factory=dict)  # by judgement id
+    calibration: str = ""  # how the estimates were calibrated, in a sentence
 
     def judgement(self, judgement_id: str) -> Judgement:
         return self._judgements_by_id[judgement_id]
@@ -270,6 +313,13 @@ class Finding:
     benchmarks: dict[str, float] = field(default_factory=dict)
 
 
+class JudgementKind(StrEnum):
+    JUDGED = "judged"  # from the authority's own evidence, as an inspector would
+    ESTIMATED = "estimated"  # from published figures, by the pack's calibrated estimate
+    NOT_ESTIMABLE = "not_estimable"  # published figures cannot tell it, and the own evidence is missing
+    NOT_JUDGED = "not_judged"
+
+
 @dataclass(frozen=True)
 class JudgementResult:
     judgement: Judgement
@@ -277,6 +327,20 @@ class JudgementResult:
     basis: str  # a sentence: the method, the inputs, how many were graded, the limits applied
     method_grade: Grade | None = None  # the grade before limits
     limits: tuple[str, ...] = ()  # the judgements and rules that lowered the grade
+    kind: JudgementKind = JudgementKind.JUDGED
+    score: float | None = None  # an estimate's points: concerns less strengths
+    estimate: Estimate | None = None  # what the judgement was (or could not be) estimated by
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """A published indicator's reading: its signal, or None when the figure is not there (neutral)."""
+
+    indicator: Indicator
+    signal: Signal | None
+    evidence: str
+    value: float | bool | None = None
+    benchmarks: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -318,6 +382,7 @@ class Result:
     areas_for_improvement: tuple[Improvement, ...]
     further_shortfalls: tuple[Improvement, ...]
     queries: tuple[QueryResult, ...] = ()
+    indicators: tuple[IndicatorResult, ...] = ()
     #: every waiver that named a rule of this run, and whether it applied or had expired
     waivers: tuple[tuple[Waiver, bool], ...] = ()
     earlier: Earlier | None = None  # from a history database, when the run had one

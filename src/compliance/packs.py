@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from . import cache as pack_cache
-from . import expressions
+from . import estimates, expressions
 from .loader import Document, read_yaml
 from .model import (
     BENCHMARKS,
     Band,
     Condition,
+    Estimate,
     Grade,
+    Indicator,
     InputError,
     Judgement,
     Location,
@@ -138,6 +140,7 @@ class _PackBuilder:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.problems: list[Problem] = []
+        self.calibration = ""
 
     def read(self, path: Path, schema_name: str) -> Document | None:
         try:
@@ -194,8 +197,10 @@ class _PackBuilder:
         queries = list(parent.queries) if parent else []
         queries += [query for document in rule_documents if document
                     for query in self._queries(document, metrics, sources)]
+        indicators, estimated = self._estimates(parent, metrics, judgements, scale, sources)
         self._check_unique([(rule.id, rule.location) for rule in rules]
-                           + [(query.id, query.location) for query in queries], "rule", subject=True)
+                           + [(query.id, query.location) for query in queries]
+                           + [(indicator.id, indicator.location) for indicator in indicators], "rule", subject=True)
         self._check_cycles(judgements)
         recommend_below = data.get("recommend_below", parent.recommend_below if parent else scale.grades[1].id)
         if recommend_below not in scale:
@@ -220,7 +225,23 @@ class _PackBuilder:
             extends=((parent.id, parent.version), *parent.extends) if parent else (),
             parent_paths=(parent.path, *parent.parent_paths) if parent else (),
             disabled=(*(parent.disabled if parent else ()), *data.get("disable", {}).items()),
+            indicators=indicators,
+            estimates=estimated,
+            calibration=self.calibration or (parent.calibration if parent else ""),
         )
+
+    def _estimates(self, parent: Pack | None, metrics: dict[str, Metric], judgements: dict[str, Judgement],
+                   scale: Scale, sources: tuple[Source, ...]) -> tuple[tuple[Indicator, ...], dict[str, Estimate]]:
+        """The pack's own estimates.yaml, else its parent's for the judgements it keeps."""
+        self.calibration = ""
+        path = self.folder / "estimates.yaml"
+        if not path.is_file():
+            return estimates.inherited(parent.indicators, parent.estimates, judgements) if parent else ((), {})
+        document = self.read(path, "estimates")
+        if document is None:
+            return (), {}
+        self.calibration = _one_line(document.data["calibration"]) or ""
+        return estimates.build(self, document, metrics, judgements, scale, sources)
 
     def _scale(self, header: Document) -> Scale:
         grades = header.data["scale"]
@@ -346,7 +367,7 @@ class _PackBuilder:
     def _override(self, rule: Rule, changes: dict[str, Any], header: Document, metrics: dict[str, Metric],
                   parent: Pack, judgements: dict[str, Judgement]) -> Rule:
         path = ("override", rule.id)
-        types = _condition_types(metrics[rule.metric], metrics)
+        types = condition_types(metrics[rule.metric], metrics)
         replaced: dict[str, Any] = {key: changes[key] for key in ("title", "timescale", "limiting", "judgement")
                                     if key in changes}
         if changes.get("judgement", rule.judgement) not in judgements:
@@ -362,10 +383,10 @@ class _PackBuilder:
                               "otherwise ")
             replaced["otherwise"] = changes["otherwise"]
         if "applies_when" in changes:
-            replaced["applies_when"] = self._condition(changes["applies_when"], types, header,
+            replaced["applies_when"] = self.condition(changes["applies_when"], types, header,
                                                        path + ("applies_when",), rule.id)
         if "cites" in changes:
-            replaced["cites"] = self._cites(changes["cites"], header, path + ("cites",), rule.id, parent.sources)
+            replaced["cites"] = self.cites(changes["cites"], header, path + ("cites",), rule.id, parent.sources)
         result = replace(rule, **replaced)
         if result.timescale and not result.recommendation:
             self.problem(header.where(path), "a timescale needs a recommendation", rule.id)
@@ -376,7 +397,7 @@ class _PackBuilder:
         bands = []
         for grade_id, text in items.items():
             self._check_grade(grade_id, document.where_key(path + ("bands", grade_id)), rule_id, scale)
-            condition = self._condition(text, types, document, path + ("bands", grade_id), rule_id)
+            condition = self.condition(text, types, document, path + ("bands", grade_id), rule_id)
             if condition is not None:
                 bands.append(Band(grade_id, condition))
         return bands
@@ -496,16 +517,16 @@ class _PackBuilder:
                 problem(document.where(path + ("metric",)), f"unknown metric {item['metric']!r}"
                         + did_you_mean(item["metric"], metrics))
                 continue
-            types = _condition_types(metric, metrics)
+            types = condition_types(metric, metrics)
             bands = self._bands(item["bands"], types, document, path, rule_id, scale)
             self._check_grade(item["otherwise"], document.where(path + ("otherwise",)), rule_id, scale, "otherwise ")
             applies_when = None
             if "applies_when" in item:
-                applies_when = self._condition(item["applies_when"], types, document,
+                applies_when = self.condition(item["applies_when"], types, document,
                                                path + ("applies_when",), rule_id)
             if "timescale" in item and "recommendation" not in item:
                 problem(document.where(path + ("timescale",)), "a timescale needs a recommendation")
-            cites = self._cites(item["cites"], document, path + ("cites",), rule_id, sources)
+            cites = self.cites(item["cites"], document, path + ("cites",), rule_id, sources)
             if len(self.problems) > problems_before:
                 continue
             rules.append(Rule(
@@ -537,17 +558,17 @@ class _PackBuilder:
                 self.problem(document.where(path + ("metric",)), f"unknown metric {item['metric']!r}"
                              + did_you_mean(item["metric"], metrics), item["id"])
                 continue
-            types = _condition_types(metric, metrics) if metric else {
+            types = condition_types(metric, metrics) if metric else {
                 other.id: expressions.BOOLEAN if other.is_boolean else expressions.NUMBER for other in metrics.values()}
-            check = self._condition(item["check"], types, document, path + ("check",), item["id"])
-            cites = self._cites(item["cites"], document, path + ("cites",), item["id"], sources)
+            check = self.condition(item["check"], types, document, path + ("check",), item["id"])
+            cites = self.cites(item["cites"], document, path + ("cites",), item["id"], sources)
             if check is None or len(self.problems) > before:
                 continue
             queries.append(Query(item["id"], item["title"], check, _one_line(item["message"]) or "", cites,
                                  document.where(path), item.get("metric")))
         return queries
 
-    def _condition(self, text: Any, types: dict[str, str], document: Document, path: tuple[Any, ...],
+    def condition(self, text: Any, types: dict[str, str], document: Document, path: tuple[Any, ...],
                    rule_id: str) -> Condition | None:
         location = document.where(path)
         try:
@@ -556,7 +577,7 @@ class _PackBuilder:
             self.problem(location, str(error), subject=rule_id)
             return None
 
-    def _cites(self, cites: list[Any], document: Document, path: tuple[Any, ...], rule_id: str,
+    def cites(self, cites: list[Any], document: Document, path: tuple[Any, ...], rule_id: str,
                sources: tuple[Source, ...]) -> tuple[str, ...]:
         """Citations checked against the sources: N for a pack's only source, ID:N for one of several."""
         by_id = {source.id: source for source in sources}
@@ -612,10 +633,11 @@ def select(pack: Pack, ids: tuple[str, ...]) -> Pack:
                 limited_by=tuple(i for i in j.limited_by if i in kept))
         for j in pack.judgements if j.id in kept)
     queries = tuple(q for q in pack.queries if q.id in ids)
-    return replace(pack, judgements=judgements, rules=rules, queries=queries, selection=ids)
+    kept_estimates = {key: value for key, value in pack.estimates.items() if key in kept}
+    return replace(pack, judgements=judgements, rules=rules, queries=queries, selection=ids, estimates=kept_estimates)
 
 
-def _condition_types(metric: Metric, metrics: dict[str, Metric]) -> dict[str, str]:
+def condition_types(metric: Metric, metrics: dict[str, Metric]) -> dict[str, str]:
     def kind(m: Metric) -> str:
         return expressions.BOOLEAN if m.is_boolean else expressions.NUMBER
 

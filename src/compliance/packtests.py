@@ -31,6 +31,7 @@ class PackCase:
     judgements: dict[str, str]
     areas: tuple[str, ...] | None = None
     queries: dict[str, str] | None = None
+    kinds: dict[str, str] | None = None  # judgement id -> judged, estimated, not_estimable or not_judged
 
 
 def load_cases(pack: Pack) -> list[PackCase]:
@@ -54,7 +55,7 @@ def load_cases(pack: Pack) -> list[PackCase]:
 
 
 def _boundary_cases(pack: Pack, document: Document, problems: list[Problem]) -> list[PackCase]:
-    rules = {rule.id: rule for rule in pack.rules}
+    rules: dict[str, Any] = {rule.id: rule for rule in pack.rules} | {item.id: item for item in pack.indicators}
     given_all = document.data.get("given", {})
     cases = []
     for rule_id, expected in document.data.get("boundaries", {}).items():
@@ -88,6 +89,7 @@ def _whole_cases(document: Document) -> list[PackCase]:
             areas=tuple(item["expect"]["areas_for_improvement"])
             if "areas_for_improvement" in item["expect"] else None,
             queries=item["expect"].get("queries"),
+            kinds=item["expect"].get("kinds"),
         )
         for index, item in enumerate(document.data.get("cases", []))
     ]
@@ -118,8 +120,10 @@ def run_case(pack: Pack, case: PackCase) -> list[str]:
 
 
 def _mismatches(result: Result, case: PackCase) -> list[str]:
-    found_rules = {f.rule.id: f.grade.id if f.grade else f.status.value for f in result.findings}
-    found_judgements = {j.judgement.id: j.grade.id if j.grade else "not_judged" for j in result.judgements}
+    found_rules = {f.rule.id: f.grade.id if f.grade else f.status.value for f in result.findings} | {
+        reading.indicator.id: reading.signal.value if reading.signal else "not_published"
+        for reading in result.indicators}
+    found_judgements = {j.judgement.id: j.grade.id if j.grade else j.kind.value for j in result.judgements}
     failures = []
     for kind, expected, found in (("rule", case.rules, found_rules), ("judgement", case.judgements, found_judgements)):
         for item, grade in expected.items():
@@ -127,6 +131,10 @@ def _mismatches(result: Result, case: PackCase) -> list[str]:
                 failures.append(f"{kind} {item}: no such {kind} in the pack")
             elif found[item] != grade:
                 failures.append(f"{kind} {item}: expected {grade}, got {found[item]}")
+    found_kinds = {j.judgement.id: j.kind.value for j in result.judgements}
+    for item, kind in (case.kinds or {}).items():
+        if found_kinds.get(item) != kind:
+            failures.append(f"judgement {item}: expected it {kind}, got {found_kinds.get(item, 'no such judgement')}")
     found_queries = {q.query.id: q.status.value for q in result.queries}
     for query_id, status in (case.queries or {}).items():
         if found_queries.get(query_id) != status:

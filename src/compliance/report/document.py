@@ -13,7 +13,19 @@ from typing import Any
 
 from .. import __version__
 from ..cache import files_digest
-from ..model import Finding, Grade, Improvement, InputError, Location, Problem, Result
+from ..model import (
+    Finding,
+    Grade,
+    Improvement,
+    IndicatorResult,
+    InputError,
+    JudgementKind,
+    JudgementResult,
+    Location,
+    Polarity,
+    Problem,
+    Result,
+)
 
 SCHEMA_VERSION = 1
 
@@ -51,16 +63,10 @@ def document(result: Result, *, fail_on: str, at: datetime.datetime | None = Non
             "only": list(pack.selection),
         },
         "scale": [{"id": g.id, "label": g.label, "score": g.score} for g in pack.scale.grades],
-        "judgements": [
-            {
-                "id": r.judgement.id,
-                "section": r.judgement.section,
-                "title": r.judgement.title,
-                **_grade(r.grade),
-                "basis": r.basis,
-            }
-            for r in result.judgements
-        ],
+        "estimate_notice": _notice(result),
+        "last_inspection": _last_inspection(result),
+        "judgements": [_judgement(result, r) for r in result.judgements],
+        "indicators": [_indicator(result, reading) for reading in result.indicators],
         "values": {metric_id: item.value for metric_id, item in submission.values.items()},
         **({"history": {"judgements": result.earlier.judgements, "values": result.earlier.values}}
            if result.earlier and (result.earlier.judgements or result.earlier.values) else {}),
@@ -103,6 +109,93 @@ def read_result(path: Path) -> tuple[list[dict[str, Any]], bool]:
     if not documents:
         raise InputError([Problem(Location(str(path)), "the result holds no authority")])
     return documents, several
+
+
+def _judgement(result: Result, judged: JudgementResult) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": judged.judgement.id,
+        "section": judged.judgement.section,
+        "title": judged.judgement.title,
+        **_grade(judged.grade),
+        "basis": judged.basis,
+        "kind": judged.kind.value,
+    }
+    estimate = judged.estimate
+    if estimate is not None and judged.kind is JudgementKind.ESTIMATED:
+        item["estimate"] = {"score": judged.score, "agreement": estimate.agreement}
+    elif estimate is not None and judged.kind is JudgementKind.NOT_ESTIMABLE:
+        needed = [result.pack.metrics[rule.metric].title for rule in result.pack.rules
+                  if rule.judgement == judged.judgement.id]
+        item["estimate"] = {"why_not": estimate.why_not, "evidence_needed": needed,
+                            "prompts": [_figure(result, metric_id) for metric_id in estimate.prompts]}
+    return item
+
+
+def _notice(result: Result) -> str | None:
+    """What the run's grades are, when published figures stand in for the authority's evidence."""
+    estimated = [r for r in result.judgements if r.kind is JudgementKind.ESTIMATED]
+    withheld = [r for r in result.judgements if r.kind is JudgementKind.NOT_ESTIMABLE]
+    if not estimated and not withheld:
+        return None
+    parts = []
+    if estimated:
+        parts.append("Estimated from published figures, not judged from the authority's own evidence: "
+                     + "; ".join(f"{r.judgement.title} ({r.estimate.agreement})" for r in estimated
+                                 if r.estimate is not None) + ".")
+    if withheld:
+        parts.append("Not estimable from published figures (they did not beat simply calling every authority "
+                     "Good, or the previous inspection's grade): " + "; ".join(r.judgement.title for r in withheld)
+                     + ". The authority's own records, audits and answers would judge them.")
+    return " ".join(parts)
+
+
+def _last_inspection(result: Result) -> dict[str, Any] | None:
+    last = result.submission.last_inspection
+    if last is None:
+        return None
+    scale = result.pack.scale
+    return {"date": last.date, "source": last.source,
+            "grades": {judgement: scale[grade].label for judgement, grade in last.grades.items()}}
+
+
+def _figure(result: Result, metric_id: str) -> dict[str, Any]:
+    """A published figure as a prompt: its value, benchmarks, rank and quartile, and its direction."""
+    metric = result.pack.metrics[metric_id]
+    submitted = result.submission.values.get(metric_id)
+    figure: dict[str, Any] = {"metric": metric_id, "title": metric.title, "unit": metric.unit.value,
+                              "polarity": metric.polarity.value, "value": None, "benchmarks": {},
+                              "rank": {}, "quartile": None, "direction": None}
+    if submitted is None:
+        return figure
+    figure.update(value=submitted.value, benchmarks={**metric.defaults, **submitted.benchmarks},
+                  rank={among: list(place) for among, place in submitted.rank.items()})
+    if "neighbours" in submitted.rank:
+        position, of = submitted.rank["neighbours"]
+        figure["quartile"] = min(4, 1 + (4 * (position - 1)) // of)
+    previous = submitted.benchmarks.get("previous")
+    if isinstance(submitted.value, int | float) and isinstance(previous, int | float) \
+            and not isinstance(submitted.value, bool):
+        change = submitted.value - previous
+        if metric.polarity in (Polarity.HIGHER_BETTER, Polarity.LOWER_BETTER):
+            better = change > 0 if metric.polarity is Polarity.HIGHER_BETTER else change < 0
+            figure["direction"] = "no change" if change == 0 else "improved" if better else "declined"
+        else:
+            figure["direction"] = "no change" if change == 0 else "up" if change > 0 else "down"
+    return figure
+
+
+def _indicator(result: Result, reading: IndicatorResult) -> dict[str, Any]:
+    indicator = reading.indicator
+    return {
+        "id": indicator.id,
+        "title": indicator.title,
+        "signal": reading.signal.value if reading.signal else None,
+        "estimates": [judgement for judgement, estimate in result.pack.estimates.items()
+                      if any(name == indicator.id for name, _ in estimate.indicators)],
+        "evidence": reading.evidence,
+        "cites": list(indicator.cites),
+        **_figure(result, indicator.metric),
+    }
 
 
 def _grade(grade: Grade | None) -> dict[str, Any]:
