@@ -145,9 +145,9 @@ def record(entry: dict[str, Any]) -> dict[str, Any]:
     n, exact, near = entry["n"], entry["exact_count"], entry["within_count"]
     good, persist = entry["commonest"], entry["persistence"]
     tested = f"the {n} ILACS inspections from {entry['span']}, after the training years"
-    agreement = (f"within one grade of Ofsted's in {near} of {n} inspections "
-                 f"from {entry['span']}, exact in {exact} (everyone Good: exact in {good['exact_count']}; the "
-                 f"previous inspection's grade: {persist['exact_count']})")
+    agreement = (f"within one grade of Ofsted's in {near} of {n} inspections from {entry['span']} and exact in "
+                 f"{exact}, where calling every authority Good was exact in {good['exact_count']} and the previous "
+                 f"inspection's grade in {persist['exact_count']}")
     item: dict[str, Any] = {
         "estimable": entry["estimable"], "agreement": agreement, "tested_on": tested, "n": n,
         "exact": exact, "within_one": near, "macro_recall": round(entry["macro_recall"], 1),

@@ -1,4 +1,5 @@
-"""--format csv: one row per judgement and one per finding (the kind column says which)."""
+"""--format csv: one row per judgement, per finding and per published indicator (the kind column says which),
+after a notice row when some grade is an estimate from published figures."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import io
 from typing import Any
 
 from ..model import BENCHMARKS
+from . import shape
 
 COLUMNS = ["authority", "code", "period", "kind", "id", "section", "title", "judgement", "status", "grade",
-           "label", "score", "value", *BENCHMARKS, "timescale", "cites", "detail"]
+           "label", "score", "value", *BENCHMARKS, "timescale", "cites", "detail", "last_inspection"]
 
 
 def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
@@ -18,12 +20,18 @@ def render(documents: list[dict[str, Any]], several: bool, table_format: str = "
     writer.writeheader()
     for doc in documents:
         common = {"authority": doc["authority"], "code": doc["code"] or "", "period": doc["period"]}
+        if doc.get("estimate_notice"):  # first, so that no one reads the grades without it
+            writer.writerow({**common, "kind": "notice", "id": "estimate", "status": "estimate",
+                             "detail": doc["estimate_notice"]})
+        last = doc.get("last_inspection") or {}
         for judgement in doc["judgements"]:
+            kind = judgement.get("kind") or ("judged" if judgement["grade"] else "not_judged")
+            earlier = shape.last_grade(doc, judgement["id"])
             writer.writerow({**common, "kind": "judgement", "id": judgement["id"], "section": judgement["section"],
-                             "title": judgement["title"], "judgement": judgement["id"],
-                             "status": "judged" if judgement["grade"] else "not_judged",
+                             "title": judgement["title"], "judgement": judgement["id"], "status": kind,
                              "grade": judgement["grade"] or "", "label": judgement["label"] or "",
-                             "score": judgement["score"] or "", "detail": judgement["basis"]})
+                             "score": judgement["score"] or "", "detail": judgement["basis"],
+                             "last_inspection": f"{earlier} ({last['date']})" if earlier else ""})
         for finding in doc["findings"]:
             value = finding["value"]
             writer.writerow({**common, "kind": "finding", "id": finding["rule"], "title": finding["title"],
@@ -35,4 +43,11 @@ def render(documents: list[dict[str, Any]], several: bool, table_format: str = "
                              **{name: finding["benchmarks"].get(name, "") for name in BENCHMARKS},
                              "timescale": finding["timescale"] or "", "cites": " ".join(finding["cites"]),
                              "detail": finding["evidence"]})
+        for item in doc.get("indicators", []):
+            writer.writerow({**common, "kind": "indicator", "id": item["id"], "title": item["title"],
+                             "judgement": " ".join(item.get("estimates", [])),
+                             "status": item["signal"] or "not_published",
+                             "value": "" if item["value"] is None else item["value"],
+                             **{name: item["benchmarks"].get(name, "") for name in BENCHMARKS},
+                             "cites": " ".join(item["cites"]), "detail": item["evidence"]})
     return buffer.getvalue()

@@ -126,7 +126,9 @@ def _judgement(result: Result, judged: JudgementResult) -> dict[str, Any]:
     elif estimate is not None and judged.kind is JudgementKind.NOT_ESTIMABLE:
         needed = [result.pack.metrics[rule.metric].title for rule in result.pack.rules
                   if rule.judgement == judged.judgement.id]
-        item["estimate"] = {"why_not": estimate.why_not, "evidence_needed": needed,
+        why = estimate.why_not if not estimate.estimable else judged.basis.removeprefix(
+            "not estimable from published figures: ")
+        item["estimate"] = {"why_not": why, "evidence_needed": needed,
                             "prompts": [_figure(result, metric_id) for metric_id in estimate.prompts]}
     return item
 

@@ -31,11 +31,11 @@ def render(documents: list[dict[str, Any]], several: bool, table_format: str = "
 
 def _grade_class(scale: list[dict[str, Any]]) -> dict[str, str]:
     """CSS class per grade label: best green, worst red, the middle grades between."""
-    classes = {"Not judged": "grade-none", "Waived": "grade-none"}
+    classes = {"Not judged": "grade-none", "Waived": "grade-none", shape.NOT_ESTIMABLE: "grade-none"}
     last = len(scale)
-    for grade in scale:
-        position = 1 if grade["score"] == 1 else last if grade["score"] == last else 2 if grade["score"] == 2 else 3
-        classes[grade["label"]] = f"grade-{position}"
+    for label, score in shape.grade_labels(scale).items():
+        position = 1 if score == 1 else last if score == last else 2 if score == 2 else 3
+        classes[label] = f"grade-{position}"
     return classes
 
 
@@ -56,6 +56,11 @@ def _view(doc: dict[str, Any]) -> dict[str, Any]:
                    if len({value for _, value in item["points"]}) > 1],  # only figures that moved
         "reference": shape.reference,
         "label": shape.label,
+        "last_line": shape.last_inspection_line(doc),
+        "last_grade": lambda judgement_id: shape.last_grade(doc, judgement_id),
+        "indicators": shape.indicator_rows(doc),
+        "not_estimable": shape.not_estimable(doc),
+        "figure_headers": shape.FIGURE_HEADERS,
     }
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree
 
+from . import shape
+
 
 def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
     root = ElementTree.Element("testsuites", name="comply")
@@ -19,8 +21,11 @@ def render(documents: list[dict[str, Any]], several: bool, table_format: str = "
         threshold = scores.get(fail_on, len(scores) + 1)
         suite = ElementTree.SubElement(root, "testsuite", name=f"{doc['authority']} {doc['period']}",
                                        timestamp=doc["run"]["at"])
-        outcomes = [_case(suite, f"judgement.{j['section']}", j["title"], j["score"], j["label"], j["basis"],
-                          None if j["score"] is not None else "not judged", threshold, fail_on)
+        if doc.get("estimate_notice"):
+            properties = ElementTree.SubElement(suite, "properties")
+            ElementTree.SubElement(properties, "property", name="estimate", value=doc["estimate_notice"])
+        outcomes = [_case(suite, f"judgement.{j['section']}", j["title"], j["score"], shape.label(j), j["basis"],
+                          None if j["score"] is not None else shape.label(j).lower(), threshold, fail_on)
                     for j in doc["judgements"]]
         outcomes += [_case(suite, f"rule.{f['judgement']}", f"{f['rule']}: {f['title']}", f["score"], f["label"],
                            f["evidence"], None if f["status"] == "graded" else f["status"].replace("_", " "),

@@ -25,6 +25,23 @@ def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
     ]
 
 
+def _estimates(doc: dict[str, Any]) -> list[str]:
+    """The published indicators behind the estimates, and what would judge what they cannot."""
+    lines = []
+    rows = shape.indicator_rows(doc)
+    if rows:
+        lines += ["", "## Published indicators", "",
+                  "Strengths and concerns against England's figure that year, as the estimates read them.", ""]
+        lines += _table(["Indicator", *shape.FIGURE_HEADERS, "Reads as"], rows)
+    for item in shape.not_estimable(doc):
+        lines += ["", f"### Not estimable from published figures: {_cell(item['title'])}", "", _cell(item["why"]) + "."]
+        if item["prompts"]:
+            lines += ["", *_table(["Figures to ask about", *shape.FIGURE_HEADERS], item["prompts"])]
+        if item["needed"]:
+            lines += ["", "To judge it, supply: " + "; ".join(_cell(text) for text in item["needed"]) + "."]
+    return lines
+
+
 def _comparison(documents: list[dict[str, Any]]) -> str:
     codes, rows = shape.comparison(documents)
     lines = [f"# Comparison of {len(documents)} authorities", ""]
@@ -46,11 +63,19 @@ def _one(doc: dict[str, Any]) -> str:
     ]
     if run["partial"]:
         lines.append(f"- **Partial run:** only {', '.join(run['only'])}")
+    if doc.get("estimate_notice"):
+        lines += ["", f"> **Estimate.** {_cell(doc['estimate_notice'])}"]
+    last = shape.last_inspection_line(doc)
     lines += ["", "## Record of main findings", ""]
     rows = []
     for section, judgements in shape.record_rows(doc):
-        rows += [[f"**{section}**", ""], *[[j["title"], shape.label(j)] for j in judgements]]
-    lines += _table(["Judgement", "Grade"], rows)
+        rows += [[f"**{section}**", "", *([""] if last else [])],
+                 *[[j["title"], shape.label(j), *([shape.last_grade(doc, j["id"])] if last else [])]
+                   for j in judgements]]
+    lines += _table(["Judgement", "Grade", *(["Last inspection"] if last else [])], rows)
+    if last:
+        lines += ["", _cell(last)]
+    lines += _estimates(doc)
     changed = shape.changed_judgements(doc)
     if doc.get("history"):
         lines += ["", "## Since the last recorded period", ""]

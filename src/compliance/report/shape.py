@@ -40,7 +40,78 @@ def reference(item: dict[str, Any]) -> str:
 
 
 def label(judgement_or_finding: dict[str, Any]) -> str:
+    """A grade as the reports print it: an estimate says so, and so does what cannot be estimated."""
+    kind = judgement_or_finding.get("kind")
+    if kind == "estimated":
+        return f"{judgement_or_finding['label']} (estimate)"
+    if kind == "not_estimable":
+        return NOT_ESTIMABLE
     return judgement_or_finding["label"] or "Not judged"
+
+
+NOT_ESTIMABLE = "Not estimable"
+
+
+def grade_labels(scale: list[dict[str, Any]]) -> dict[str, int]:
+    """Every printed grade, estimates included, to its score: for colouring cells and badges."""
+    labels = {grade["label"]: grade["score"] for grade in scale}
+    return labels | {f"{text} (estimate)": score for text, score in labels.items()}
+
+
+def last_grade(doc: dict[str, Any], judgement_id: str) -> str:
+    """The judgement's grade at the authority's last inspection, or ''."""
+    last = doc.get("last_inspection") or {}
+    return (last.get("grades") or {}).get(judgement_id, "")
+
+
+def last_inspection_line(doc: dict[str, Any]) -> str | None:
+    """'Last inspection: 2022-10-03 (source): Overall effectiveness ...' for grades the record lacks."""
+    last = doc.get("last_inspection")
+    if not last:
+        return None
+    shown = {j["id"] for j in doc["judgements"]}
+    others = [f"{judgement.replace('_', ' ')} {grade}" for judgement, grade in last["grades"].items()
+              if judgement not in shown]
+    source = f" ({last['source']})" if last.get("source") else ""
+    return (f"Last inspection: {last['date']}{source}; its grades are beside this run's, as context, never used to "
+            f"grade" + (f"; also {', '.join(others)}" if others else "") + ".")
+
+
+def figure_cells(figure: dict[str, Any]) -> list[str]:
+    """A published figure as a row: value, England, region, neighbours, rank among neighbours, quartile
+    among them (Q1 the best), rank in England, and how it moved since the year before."""
+    def shown(number: Any) -> str:
+        if number is None:
+            return ""
+        text = f"{number:.1f}" if figure["unit"] in ("percent", "rate") else f"{number:g}"
+        return text + ("%" if figure["unit"] == "percent" else "")
+
+    benchmarks = figure.get("benchmarks") or {}
+    rank = figure.get("rank") or {}
+    among = rank.get("neighbours")
+    england = rank.get("england")
+    return [shown(figure.get("value")), shown(benchmarks.get("national")), shown(benchmarks.get("region")),
+            shown(benchmarks.get("neighbours")), f"{among[0]} of {among[1]}" if among else "",
+            f"Q{figure['quartile']}" if figure.get("quartile") else "",
+            f"{england[0]} of {england[1]}" if england else "", figure.get("direction") or ""]
+
+
+FIGURE_HEADERS = ["Value", "England", "Region", "Neighbours", "Rank among neighbours", "Quartile",
+                  "Rank in England", "Since last year"]
+
+
+def indicator_rows(doc: dict[str, Any]) -> list[list[str]]:
+    """The published indicators the estimates read: title, the figure's cells, and its signal."""
+    return [[item["title"], *figure_cells(item), item["signal"] or "not published"]
+            for item in doc.get("indicators", [])]
+
+
+def not_estimable(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each judgement published figures cannot estimate: why, its prompts, and the evidence that would judge it."""
+    return [{"title": j["title"], "why": j["estimate"]["why_not"][:1].upper() + j["estimate"]["why_not"][1:],
+             "prompts": [[p["title"], *figure_cells(p)] for p in j["estimate"]["prompts"]],
+             "needed": j["estimate"]["evidence_needed"]}
+            for j in doc["judgements"] if j.get("kind") == "not_estimable" and j.get("estimate")]
 
 
 def value_text(finding: dict[str, Any]) -> str:

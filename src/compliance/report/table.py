@@ -34,16 +34,43 @@ def _one(doc: dict[str, Any], table_format: str) -> str:
     lines = [f"{doc['authority']}, {doc['period']}: {shape.pack_line(doc)}"]
     if doc["run"]["partial"]:
         lines.append(f"Partial run: only {', '.join(doc['run']['only'])}")
+    if doc.get("estimate_notice"):
+        lines += ["", *textwrap.wrap("ESTIMATE. " + doc["estimate_notice"], WIDTH)]
+    last = shape.last_inspection_line(doc)
     rows = []
     for section, judgements in shape.record_rows(doc):
-        rows += [[section, ""], *[["  " + j["title"], shape.label(j)] for j in judgements]]
+        rows += [[section, "", *([""] if last else [])],
+                 *[["  " + j["title"], shape.label(j), *([shape.last_grade(doc, j["id"])] if last else [])]
+                   for j in judgements]]
     # judgements are indented under their section, so keep the cells' leading spaces
+    headers = ["Judgement", "Grade", *(["Last inspection"] if last else [])]
     lines += ["", "Record of main findings",
-              tabulate(rows, headers=["Judgement", "Grade"], tablefmt=table_format, preserve_whitespace=True)]
+              tabulate(rows, headers=headers, tablefmt=table_format, preserve_whitespace=True)]
+    if last:
+        lines += textwrap.wrap(last, WIDTH)
+    lines += _estimates(doc, table_format)
     lines += _areas(doc) + _listed(doc, "further_shortfalls", "Further shortfalls (no timescale set)")
     lines += _waivers(doc) + _disabled(doc) + _queries(doc) + _not_evidenced(doc, table_format)
     lines += ["", shape.summary(doc)]
     return "\n".join(lines)
+
+
+def _estimates(doc: dict[str, Any], table_format: str) -> list[str]:
+    """The published indicators behind the estimates, and what would judge what they cannot."""
+    lines = []
+    rows = shape.indicator_rows(doc)
+    if rows:
+        lines += ["", "Published indicators (strengths and concerns against England, for the estimates)",
+                  tabulate(rows, headers=["Indicator", *shape.FIGURE_HEADERS, "Reads as"], tablefmt=table_format)]
+    for item in shape.not_estimable(doc):
+        lines += ["", *textwrap.wrap(f"Not estimable from published figures: {item['title']}. {item['why']}.",
+                                     WIDTH)]
+        if item["prompts"]:
+            lines.append(tabulate(item["prompts"], headers=["Figures to ask about", *shape.FIGURE_HEADERS],
+                                  tablefmt=table_format))
+        if item["needed"]:
+            lines += textwrap.wrap("To judge it, supply: " + "; ".join(item["needed"]) + ".", WIDTH)
+    return lines
 
 
 def _wrapped(number: str, text: str, reference: str) -> list[str]:

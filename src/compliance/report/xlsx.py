@@ -33,12 +33,26 @@ def render(documents: list[dict[str, Any]], several: bool, table_format: str = "
         codes, compared = shape.comparison(documents)
         sheets.append(("Comparison", ["Authority", *[f"{code} {title}" for code, title in codes]],
                        [[name, *labels] for name, labels in compared], [36] + [14] * len(codes)))
+    notices = [[doc["authority"], doc["period"], doc["estimate_notice"]] for doc in documents
+               if doc.get("estimate_notice")]
+    if notices:  # the first sheet, so that no one reads the grades without it
+        sheets.append(("Estimates", ["Authority", "Period", "What the grades are"], notices, [24, 10, 120]))
     record: list[list[Any]] = []
     areas: list[list[Any]] = []
     evidence: list[list[Any]] = []
+    indicators: list[list[Any]] = []
     for doc in documents:
         who = [doc["authority"], doc["period"]]
-        record += [[*who, j["section"], j["title"], shape.label(j), j["score"], j["basis"]] for j in doc["judgements"]]
+        last = doc.get("last_inspection") or {}
+        for j in doc["judgements"]:
+            earlier = shape.last_grade(doc, j["id"]) or None
+            record.append([*who, j["section"], j["title"], shape.label(j), j["score"], j["basis"], earlier,
+                           last.get("date") if earlier else None])
+        indicators += [[*who, item["title"], item["value"], item["benchmarks"].get("national"),
+                        item["benchmarks"].get("region"), item["benchmarks"].get("neighbours"),
+                        *(item["rank"].get("neighbours") or [None, None]), item["quartile"],
+                        item["direction"], item["signal"] or "not published", item["evidence"]]
+                       for item in doc.get("indicators", [])]
         areas += [[*who, timescale, number, area["text"], area["rule"], ", ".join(area["cites"])]
                   for timescale, group in shape.areas_by_timescale(doc) for number, area in group]
         areas += [[*who, "no timescale (further shortfall)", None, item["text"], item["rule"], ", ".join(item["cites"])]
@@ -51,15 +65,21 @@ def render(documents: list[dict[str, Any]], several: bool, table_format: str = "
                              shape.label(f) if f["status"] == "graded" else "", f["score"], f["evidence"],
                              ", ".join(f["cites"])])
     sheets += [
-        ("Record of main findings", ["Authority", "Period", "Section", "Judgement", "Grade", "Score", "Basis"],
-         record, [24, 10, 32, 60, 14, 8, 80]),
+        ("Record of main findings", ["Authority", "Period", "Section", "Judgement", "Grade", "Score", "Basis",
+                                     "Last inspection", "Inspected"],
+         record, [24, 10, 32, 60, 14, 8, 80, 16, 12]),
         ("Areas for improvement", ["Authority", "Period", "Timescale", "Number", "Recommendation", "Rule", "Cites"],
          areas, [24, 10, 26, 9, 90, 30, 14]),
         ("Evidence", ["Authority", "Period", "Rule", "Title", "Judgement", "Status", "Value", "England", "Region",
                       "Statistical neighbours", "Previous", "Grade", "Score", "Evidence", "Cites"],
          evidence, [24, 10, 30, 50, 30, 14, 10, 10, 10, 12, 10, 14, 8, 90, 14]),
     ]
-    scores = {grade["label"]: grade["score"] for grade in documents[0]["scale"]}
+    if indicators:
+        sheets.append(("Published indicators", ["Authority", "Period", "Indicator", "Value", "England", "Region",
+                                                "Statistical neighbours", "Rank among neighbours", "Of", "Quartile",
+                                                "Since last year", "Reads as", "Evidence"],
+                       indicators, [24, 10, 50, 10, 10, 10, 12, 12, 6, 9, 14, 14, 90]))
+    scores = shape.grade_labels(documents[0]["scale"])
     workbook.remove(workbook.active)
     for title, headers, rows, widths in sheets:
         _sheet(workbook.create_sheet(title), headers, rows, widths, scores)
@@ -76,7 +96,7 @@ def _sheet(sheet: Worksheet, headers: list[str], rows: list[list[Any]], widths: 
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         sheet.append(row)
-    last = len(scores)
+    last = max(scores.values())
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=isinstance(cell.value, str) and len(cell.value) > 30, vertical="top")

@@ -1,0 +1,225 @@
+"""Estimates from published figures: indicators, the points roll-up, withdrawal, and what every output says."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from compliance.cli import main
+from compliance.grading import points
+from compliance.model import Signal
+
+from .conftest import ROOT, SHARED
+
+REAL = SHARED / "testdata" / "real"
+ESTIMATES = """\
+    calibration: Made up for the engine's tests.
+    indicators:
+      - id: EST-HEALTH
+        title: Health assessments on time
+        metric: health_check_pct
+        strength: value >= national + 5
+        concern: value <= national - 5
+        cites: [5]
+      - id: EST-DENTAL
+        title: Dental checks
+        metric: dental_pct
+        strength: value >= 90
+        concern: value <= 70
+        cites: [7]
+    estimates:
+      - judgement: lac.health
+        method: points
+        indicators: {EST-HEALTH: 1, EST-DENTAL: 1}
+        cut_points: {outstanding: -2, good: 0, adequate: 1}
+        prompts: [health_check_pct, dental_pct]
+        validation:
+          estimable: true
+          agreement: within one grade in 9 of 10 made-up inspections and exact in 6
+    """
+
+
+def comply(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.mark.parametrize(("signals", "score"), [
+    ([], 0),
+    ([(Signal.CONCERN, 1), (Signal.STRENGTH, 1)], 0),
+    ([(Signal.CONCERN, 1), (Signal.CONCERN, 0.5), (None, 1), (Signal.NEUTRAL, 1)], 1.5),
+    ([(Signal.STRENGTH, 0.5), (Signal.STRENGTH, 0.5), (Signal.STRENGTH, 1)], -2),
+], ids=["nothing", "one-each", "weighted-concerns-missing-neutral", "shared-count"])
+def test_points_are_concerns_less_strengths(signals, score):
+    assert points(signals) == score
+
+
+def with_estimates(mini_copy, text: str = ESTIMATES):
+    (mini_copy / "estimates.yaml").write_text(textwrap.dedent(text))
+    # the mini pack's lac.health reads HEALTH and DENTAL, both rules; with no figure for either it is estimated
+    return mini_copy
+
+
+def without_own_evidence(pack):
+    """lac.health's rules read the caseload instead, which no case gives: the judgement has no own evidence."""
+    rules = pack / "rules" / "rules.yaml"
+    text = rules.read_text()
+    for old, new in (("metric: health_check_pct", "metric: caseload"), ("metric: dental_pct", "metric: caseload"),
+                     ("value >= national + 5", "value <= 1"), ("value >= national - 2", "value <= 2"),
+                     ("value >= national - 10", "value <= 3"), ("value >= 80", "value <= 5")):
+        text = text.replace(old, new)
+    rules.write_text(text)
+    return pack
+
+
+def check(pack, write, metrics: str, *args: str):
+    body = textwrap.indent(textwrap.dedent(metrics), "  ")
+    path = write("m.yaml", "authority: A\nperiod: 2010-11\nmetrics:\n" + body)
+    return comply("check", path, "--pack", pack, "--format", "json", "--fail-on", "never", *args)
+
+
+@pytest.mark.parametrize(("metrics", "grade", "kind"), [
+    ("health_check_pct: {value: 95, national: 85}\ndental_pct: 95\n", "outstanding", "estimated"),
+    ("health_check_pct: {value: 85, national: 85}\ndental_pct: 80\n", "good", "estimated"),
+    ("health_check_pct: {value: 70, national: 85}\ndental_pct: 80\n", "adequate", "estimated"),
+    ("health_check_pct: {value: 70, national: 85}\ndental_pct: 60\n", "inadequate", "estimated"),
+    ("health_check_pct: {value: 70, national: 85}\n", "adequate", "estimated"),  # dental not given: neutral
+    ("children: 12\n", None, "not_estimable"),  # nothing published: fewer than half
+], ids=["two-strengths", "neutral", "one-concern", "two-concerns", "one-missing", "none-published"])
+def test_a_judgement_without_its_own_evidence_is_estimated(mini_copy, write, metrics, grade, kind):
+    pack = without_own_evidence(with_estimates(mini_copy))
+    result = check(pack, write, metrics)
+    assert result.exit_code == 0, result.output
+    run = json.loads(result.stdout)
+    health = next(j for j in run["judgements"] if j["id"] == "lac.health")
+    assert (health["grade"], health["kind"]) == (grade, kind)
+    if kind == "estimated":
+        assert health["basis"].startswith("estimate from published figures, points (concerns less strengths) of 2 ")
+        assert health["basis"].endswith("on the validation, within one grade in 9 of 10 made-up inspections and "
+                                        "exact in 6")
+        assert run["estimate_notice"].startswith("Estimated from published figures")
+    else:
+        assert "only 0 of its 2 indicators are published" in health["basis"]
+
+
+def test_own_evidence_is_judged_the_inspectors_way_and_limits_never_touch_an_estimate(mini_copy, write):
+    pack = with_estimates(mini_copy)
+    result = check(pack, write, "health_check_pct: {value: 95, national: 85}\ndental_pct: 95\n")
+    run = json.loads(result.stdout)
+    health = next(j for j in run["judgements"] if j["id"] == "lac.health")
+    assert (health["grade"], health["kind"]) == ("good", "judged")  # HEALTH outstanding, DENTAL good: the median
+    assert run["estimate_notice"] is None
+
+
+def test_a_withdrawn_estimate_gives_no_grade_but_prompts_and_what_would_judge_it(mini_copy, write):
+    pack = with_estimates(mini_copy, ESTIMATES.replace("estimable: true", "estimable: false\n          why_not: it "
+                                                       "did not beat calling every authority Good"))
+    without_own_evidence(pack)
+    result = check(pack, write, "health_check_pct: {value: 95, national: 85, previous: 90, "
+                                "rank: {neighbours: [2, 11]}}")
+    run = json.loads(result.stdout)
+    health = next(j for j in run["judgements"] if j["id"] == "lac.health")
+    assert (health["grade"], health["kind"]) == (None, "not_estimable")
+    assert health["estimate"]["why_not"] == "it did not beat calling every authority Good"
+    [prompt, other] = health["estimate"]["prompts"]
+    assert (prompt["value"], prompt["rank"], prompt["quartile"], prompt["direction"]) == \
+        (95, {"neighbours": [2, 11]}, 1, "improved")
+    assert other["value"] is None
+    assert health["estimate"]["evidence_needed"] == ["Caseload per worker", "Caseload per worker"]
+    assert "Not estimable from published figures" in run["estimate_notice"]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("metric: dental_pct", "metric: dentl_pct"), "estimates.yaml:11:13: EST-DENTAL: unknown metric 'dentl_pct' "
+                                                  "(did you mean 'dental_pct'?)"),
+    (("metric: dental_pct", "metric: children"), "estimates.yaml:11:13: EST-DENTAL: children is context: an "
+                                                 "indicator reads a figure whose better direction is known"),
+    (("{EST-HEALTH: 1, EST-DENTAL: 1}", "{EST-HEALTH: 1, EST-DENTL: 1}"), "lac.health: unknown indicator 'EST-DENTL'"),
+    (("judgement: lac.health", "judgement: lac.healthy"), "lac.healthy: unknown judgement 'lac.healthy'"),
+    (("{outstanding: -2, good: 0, adequate: 1}", "{good: 0, outstanding: -2, adequate: 1}"),
+     "cut_points name every grade but the worst, best first: outstanding, good, adequate"),
+    (("{outstanding: -2, good: 0, adequate: 1}", "{outstanding: 2, good: 0, adequate: 1}"),
+     "cut_points must not fall from one grade to the next"),
+    (("strength: value >= 90", "strength: value >= 90 +"), "EST-DENTAL:"),
+    (("method: points", "method: median"), "estimates.yaml:17:13: estimates: estimates[1].method: 'median' is not "
+                                           "one of: points"),
+], ids=["unknown-metric", "context-metric", "unknown-indicator", "unknown-judgement", "cut-order", "cut-falls",
+        "bad-condition", "unknown-method"])
+def test_a_broken_estimates_file_is_refused_at_its_line(mini_copy, change, message):
+    pack = with_estimates(mini_copy, ESTIMATES.replace(*change))
+    result = comply("rules", "lint", pack)
+    assert result.exit_code == 1 and message in result.stdout, result.output
+
+
+def test_a_local_pack_inherits_the_estimates_of_the_judgements_it_keeps(mini_copy, tmp_path, write):
+    pack = with_estimates(mini_copy)
+    local = tmp_path / "local"
+    local.mkdir()
+    (local / "pack.yaml").write_text(f"id: local\ntitle: Local\nversion: 1.0.0\nextends: {pack}\n")
+    result = comply("rules", "lint", local)
+    assert result.exit_code == 0, result.output
+
+
+def test_every_output_says_the_grades_are_estimates_with_their_error_rate(tmp_path):
+    metrics = ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml"
+    outputs = [tmp_path / f"run.{suffix}" for suffix in ("txt", "md", "html", "csv", "json", "xml", "xlsx")]
+    result = comply("check", metrics, "-q", "--fail-on", "never", *[arg for out in outputs for arg in ("-o", out)])
+    assert result.exit_code == 0, result.output
+    wanted = "within one grade of Ofsted's in "
+    for out in outputs:
+        if out.suffix == ".xlsx":
+            from openpyxl import load_workbook
+
+            book = load_workbook(out)
+            assert book.sheetnames[0] == "Estimates"
+            text = str(book["Estimates"]["C2"].value)
+        else:
+            text = " ".join(out.read_text().split())
+            text = text.replace("&#x27;", "'").replace("&apos;", "'").replace("&#39;", "'")
+        assert wanted in text, out.name
+        assert "Not estimable" in text or out.suffix == ".xlsx" or "not_estimable" in text, out.name
+
+
+def test_the_overall_estimate_still_beats_its_baselines():
+    """If a change to the pack or the import makes the estimate no better than calling every authority
+    Good or the previous grade, the validation withdraws it, and this test says so."""
+    for version in ("2018", "2023"):
+        content = yaml.safe_load((ROOT / "rules" / "ofsted-ilacs" / version / "estimates.yaml").read_text())
+        overall = next(item for item in content["estimates"] if item["judgement"] == "overall")
+        assert overall["validation"]["estimable"], overall["validation"].get("why_not")
+
+
+needs_real = pytest.mark.skipif(not (REAL / "ofsted-la-outcomes").is_dir(),
+                                reason="the published statistics are not in ../shared/testdata/real")
+
+
+@needs_real
+def test_the_calibration_refuses_the_test_years(tmp_path):
+    done = subprocess.run([sys.executable, ROOT / "benchmarks" / "ilacs_calibrate.py", "--data", REAL,
+                           "--until", "2024-01-01"], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode != 0
+    assert "ilacs calibration: refused: the calibration reads only inspections before 2023-01-01" in done.stderr
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import ilacs_calibrate
+        import ilacs_data
+    finally:
+        sys.path.pop(0)
+    late = ilacs_data.Inspection("Somewhere", "E0", __import__("datetime").date(2023, 5, 1), {"overall": "good"},
+                                 "2022-23", values={"re_referrals_pct": 20.0}, national={"re_referrals_pct": 22.0})
+    with pytest.raises(ilacs_data.TestYearsRefused):
+        ilacs_calibrate.calibrate([late])
+    with pytest.raises(ilacs_data.TestYearsRefused):
+        ilacs_calibrate.bands([late], ilacs_data.DESIGN[0])
+
+
+@needs_real
+def test_the_packs_estimates_are_what_the_calibration_fits(tmp_path):
+    done = subprocess.run([sys.executable, ROOT / "benchmarks" / "ilacs_calibrate.py", "--data", REAL, "--check"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
