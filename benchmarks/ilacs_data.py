@@ -239,8 +239,8 @@ def agreement(pairs: Sequence[tuple[str | None, str]]) -> dict[str, Any]:
     near = sum(p is not None and abs(ORDER.index(p) - ORDER.index(a)) <= 1 for p, a in pairs)
     recalls = [sum(p == grade for p, a in pairs if a == grade) / total
                for grade in ORDER if (total := sum(a == grade for _, a in pairs))]
-    confusion = {actual: {predicted: sum(1 for p, a in pairs if a == actual and p == predicted) for predicted in ORDER}
-                 for actual in ORDER}
+    confusion = {actual: {str(predicted): sum(1 for p, a in pairs if a == actual and p == predicted)
+                          for predicted in [*ORDER, None]} for actual in ORDER}
     return {"n": n, "exact_count": exact, "within_count": near,
             "exact": 100 * exact / n if n else 0.0, "within_one": 100 * near / n if n else 0.0,
             "macro_recall": 100 * sum(recalls) / len(recalls) if recalls else 0.0, "confusion": confusion}

@@ -191,23 +191,30 @@ def table(results: dict[tuple[str, str], dict[str, Any]]) -> tuple[list[str], li
     headers = ["judgement", "inspections", "n", "estimate exact", "within one", "macro recall",
                "everyone Good exact / within one", "previous grade exact / within one (have one)", "verdict"]
     rows = []
+
+    def share(count: int, n: int) -> str:
+        return f"{count} ({100 * count / n:.1f}%)"
+
     for (judgement, split), entry in results.items():
-        good, persist = entry["commonest"], entry["persistence"]
+        good, persist, n = entry["commonest"], entry["persistence"], entry["n"]
         verdict = ("in-sample" if split == "train" else "estimated" if entry["estimable"] else "withdrawn")
-        rows.append([judgement, f"{entry['span']} ({split})", str(entry["n"]), f"{entry['exact']:.0f}%",
-                     f"{entry['within_one']:.0f}%", f"{entry['macro_recall']:.0f}%",
-                     f"{good['exact']:.0f}% / {good['within_one']:.0f}%",
-                     f"{persist['exact']:.0f}% / {persist['within_one']:.0f}% ({entry['with_previous']})", verdict])
+        rows.append([judgement, f"{entry['span']} ({split})", str(n), share(entry["exact_count"], n),
+                     share(entry["within_count"], n), f"{entry['macro_recall']:.1f}%",
+                     f"{share(good['exact_count'], n)} / {share(good['within_count'], n)}",
+                     f"{share(persist['exact_count'], n)} / {share(persist['within_count'], n)} "
+                     f"({entry['with_previous']})", verdict])
     return headers, rows
 
 
 def confusion(entry: dict[str, Any]) -> list[str]:
-    lines = ["| Ofsted \\ estimate | " + " | ".join(SHORT[g] for g in data.ORDER) + " | n |", "|---" * 6 + "|"]
+    columns = [*data.ORDER, "None"]
+    lines = ["| Ofsted \\ estimate | " + " | ".join(SHORT.get(g, "none") for g in columns) + " | n |",
+             "|---" * 7 + "|"]
     for actual in data.ORDER:
         counts = entry["confusion"][actual]
-        lines.append(f"| {SHORT[actual]} | " + " | ".join(str(counts[g]) for g in data.ORDER)
+        lines.append(f"| {SHORT[actual]} | " + " | ".join(str(counts[g]) for g in columns)
                      + f" | {sum(counts.values())} |")
-    totals = [sum(entry["confusion"][a][g] for a in data.ORDER) for g in data.ORDER]
+    totals = [sum(entry["confusion"][a][g] for a in data.ORDER) for g in columns]
     lines.append("| estimated | " + " | ".join(str(t) for t in totals) + f" | {sum(totals)} |")
     return lines
 
@@ -229,7 +236,8 @@ def main() -> None:
         print("|" + "---|" * len(headers))
         for row in rows:
             print("| " + " | ".join(row) + " |")
-        print("\nOverall effectiveness on the test years, Ofsted's grade (rows) against the estimate (columns):\n")
+        print("\nOverall effectiveness on the test years, Ofsted's grade (rows) against the estimate (columns; none: "
+              "too few figures published to estimate):\n")
         print("\n".join(confusion(results[("overall", "test")])))
     else:
         from tabulate import tabulate

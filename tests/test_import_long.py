@@ -151,9 +151,12 @@ def test_the_validation_script_compares_every_inspection(tmp_path):
 
     from .conftest import ROOT
 
-    done = subprocess.run([sys.executable, ROOT / "benchmarks" / "ilacs_validation.py", "--data", REAL, "--check"],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run([sys.executable, ROOT / "benchmarks" / "ilacs_validation.py", "--data", REAL, "--check",
+                           "--markdown"], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr  # --check: the pack records this very validation
+    readme = (ROOT / "rules" / "ofsted-ilacs" / "README.md").read_text()
+    shown = readme.split("<!-- validation:start -->\n")[1].split("\n<!-- validation:end -->")[0]
+    assert done.stdout.startswith(shown + "\n"), "the pack README's validation table is not the script's"
     last = done.stdout.strip().splitlines()[-1]
     match = re.fullmatch(r"ilacs validation: exact (\d+)% within-one (\d+)% baseline-good (\d+)% persistence (\d+)% "
                          r"best-single (\d+)% macro-recall (\d+)% \(test n=(\d+)\)", last)
