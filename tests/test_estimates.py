@@ -223,3 +223,23 @@ def test_the_packs_estimates_are_what_the_calibration_fits(tmp_path):
     done = subprocess.run([sys.executable, ROOT / "benchmarks" / "ilacs_calibrate.py", "--data", REAL, "--check"],
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
+
+
+@needs_real
+def test_a_2024_25_run_under_the_2026_version_never_shows_a_bare_grade(tmp_path):
+    out = tmp_path / "imported"
+    result = comply("import", "dfe-ees", REAL, "--pack", "ofsted-ilacs", "--period", "2024-25", "--authority",
+                    "Doncaster", "-o", out)
+    assert result.exit_code == 0, result.output
+    result = comply("check", out, "--pack", "ofsted-ilacs/2026", "--format", "json", "--fail-on", "never")
+    [run] = json.loads(result.stdout)  # a folder: an array
+    assert [j["id"] for j in run["judgements"]] == ["leaders", "help_protection", "children_in_care", "care_leavers"]
+    for judgement in run["judgements"]:
+        assert judgement["kind"] in ("estimated", "not_estimable"), judgement
+        if judgement["kind"] == "estimated":
+            assert judgement["estimate"]["agreement"].startswith("within one grade of Ofsted's in ")
+        else:
+            assert judgement["grade"] is None and judgement["estimate"]["prompts"]
+            assert judgement["estimate"]["evidence_needed"]
+    assert run["estimate_notice"] and run["last_inspection"]["date"] == "2025-01-20"
+    assert "overall" in run["last_inspection"]["grades"]  # shown beside, though 2026 gives no overall grade
