@@ -192,6 +192,9 @@ def check(metrics: tuple[str, ...], pack: str | None, output_format: str, output
     finally:
         bar.finish()
     documents: list[dict[str, Any]] = run.results
+    for doc in documents:
+        for warning in doc.get("warnings", []):
+            click.echo(f"comply: warning: {doc['metrics_file']}: {warning}", err=True)
     status = _exit_status(documents, fail_on)
     if rank:
         _set_rank(documents, rank)
@@ -276,14 +279,19 @@ def report(result: Path, output_format: str, outputs: tuple[Path, ...], table_fo
 
 @main.command()
 @_pack_option
+@click.option("--format", "output_format", type=click.Choice(["yaml", "xlsx"]), default=None,
+              help="yaml (default), or an Excel workbook (xlsx: only to a file); -o FILE.xlsx implies xlsx.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the template to FILE instead of standard output.")
-def template(pack: str | None, output: Path | None) -> None:
+def template(pack: str | None, output_format: str | None, output: Path | None) -> None:
     """Print a metrics file to fill in: every metric with its unit, range and definition."""
     from .runner import pack_for
-    from .template import render
+    from .template import render, render_xlsx
 
-    _write_or_print(lambda: render(pack_for(pack)), output)
+    wanted = output_format or ("xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "yaml")
+    if wanted == "xlsx" and output is None:
+        raise click.UsageError("an xlsx template is binary: give -o FILE.xlsx", ctx=None)
+    _write_or_print(lambda: (render_xlsx if wanted == "xlsx" else render)(pack_for(pack)), output)
 
 
 def _write_or_print(make: Any, output: Path | None) -> None:

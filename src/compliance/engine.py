@@ -73,7 +73,20 @@ def evaluate(pack: Pack, submission: Submission, today: datetime.date | None = N
         further_shortfalls=further,
         queries=tuple(check_query(query, pack, submission, shared) for query in pack.queries),
         waivers=waivers,
+        warnings=tuple(warnings(pack, submission)),
     )
+
+
+def warnings(pack: Pack, submission: Submission) -> list[str]:
+    """What looks wrong with the figures but may be right: every percentage below 1 is most often
+    a fraction typed into a percent slot (0.74 for 74%)."""
+    percentages = [item.value for item in submission.values.values()
+                   if pack.metrics[item.metric].unit is _PERCENT and isinstance(item.value, int | float)
+                   and not isinstance(item.value, bool) and item.numerator is None]
+    if percentages and all(value < 1 for value in percentages) and any(value > 0 for value in percentages):
+        return [f"every percentage in the file is below 1 ({len(percentages)} of them, e.g. "
+                f"{max(percentages):g}): percentages are 0-100, so 74% is 74, not 0.74"]
+    return []
 
 
 def _waived(finding: Finding, waiver: Waiver | None) -> Finding:

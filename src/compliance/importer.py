@@ -306,9 +306,9 @@ class Importer:
     def _pack_reference(self) -> str:
         """How the file names its pack: a bundled family by its name (the check picks the version
         in force at the period's end), any other pack by its id."""
-        from .packs import bundled_family
+        from .packs import bundled_family, reference_for
 
-        return bundled_family(Path(self.pack.path)) or self.pack.id
+        return bundled_family(Path(self.pack.path)) or reference_for(self.pack)
 
     def _last_inspection(self, authority: Row) -> dict[str, Any] | None:
         day = datetime.date(self.year, 3, 31)

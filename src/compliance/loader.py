@@ -70,6 +70,8 @@ class Document:
     #: where a yes/no answer is expected, which the caller decides.
     yaml11_booleans: dict[PathKey, str] = field(default_factory=dict)
     sha256: str = ""  # of the file's bytes, to record which file a result came from
+    #: for a spreadsheet read as a document: the marks are rows and columns of this sheet
+    sheet: str | None = None
 
     def where(self, path: PathKey) -> Location:
         """The position of the value at ``path``, or of its nearest ancestor."""
@@ -77,11 +79,18 @@ class Document:
         while path not in self.marks and path:
             path = path[:-1]
         mark = self.marks.get(path)
-        return Location(self.path, *mark) if mark else Location(self.path)
+        return self._location(mark)
 
     def where_key(self, path: PathKey) -> Location:
         mark = self.key_marks.get(tuple(path))
-        return Location(self.path, *mark) if mark else self.where(path)
+        return self._location(mark) if mark else self.where(path)
+
+    def _location(self, mark: tuple[int, int] | None) -> Location:
+        if mark is None:
+            return Location(self.path)
+        if self.sheet is not None:
+            return Location(self.path, *mark, sheet=self.sheet, spreadsheet=True)
+        return Location(self.path, *mark)
 
 
 def read_yaml(path: str | Path) -> Document:

@@ -386,3 +386,4 @@ class Result:
     #: every waiver that named a rule of this run, and whether it applied or had expired
     waivers: tuple[tuple[Waiver, bool], ...] = ()
     earlier: Earlier | None = None  # from a history database, when the run had one
+    warnings: tuple[str, ...] = ()  # what looks wrong with the figures but is not an error

@@ -73,6 +73,18 @@ def bundled_family(version: Path) -> str | None:
     return family.name if family.parent == bundled_root().resolve() and _versions(family) else None
 
 
+def reference_for(pack: Pack) -> str:
+    """How a metrics file names this pack so that comply check finds this very pack: FAMILY/VERSION
+    for a version of a bundled family, the id of a bundled pack, else the pack's folder."""
+    folder = Path(pack.path).resolve()
+    family = bundled_family(folder)
+    if family:
+        return f"{family}/{folder.name}"
+    if folder.parent == bundled_root().resolve():
+        return folder.name
+    return str(folder)
+
+
 def find_pack(reference: str | None, relative_to: Path | None = None, on: datetime.date | None = None) -> Path:
     """A pack's folder from a path or a bundled id; None means the default pack.
 

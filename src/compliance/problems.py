@@ -11,13 +11,21 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """Where something is: a file and, when known, a 1-based line and column."""
+    """Where something is: a file and, when known, a 1-based line and column; in a spreadsheet,
+    its row and column, shown as a spreadsheet user reads them (``figures.xlsx:Metrics!B12``)."""
 
     path: str
     line: int = 0
     column: int = 0
+    sheet: str = ""
+    spreadsheet: bool = False
 
     def __str__(self) -> str:
+        if self.spreadsheet and self.line:
+            from openpyxl.utils import get_column_letter  # only a spreadsheet's problems need it
+
+            cell = f"{get_column_letter(self.column)}{self.line}" if self.column else f"row {self.line}"
+            return f"{self.path}:{self.sheet + '!' if self.sheet else ''}{cell}"
         if self.column:
             return f"{self.path}:{self.line}:{self.column}"
         if self.line:  # a row of a table has a line, not a column

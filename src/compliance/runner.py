@@ -19,7 +19,7 @@ from .packs import date_of, find_pack, load_pack, select
 from .submissions import (
     build_submission,
     read_benchmarks,
-    read_metrics,
+    read_metrics_leniently,
     read_waivers,
     waivers_for,
     with_benchmarks,
@@ -147,11 +147,16 @@ def _ignore_interrupts() -> None:
 def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any] | None
                ) -> tuple[Any, list[Problem]]:
     try:
-        document = read_metrics(path)
+        document, shape = read_metrics_leniently(path)
         reference = options.pack or document.data.get("pack")
         on = date_of(document.data.get("as_of"), document.data.get("period"))
         chosen = select(pack_for(reference, None if options.pack else path.parent, on), options.only)
-        submission = build_submission(document, chosen)
+        try:
+            submission = build_submission(document, chosen)
+        except InputError as error:  # every problem of the file at once: its shape's and its figures'
+            raise InputError(shape + error.problems) from None
+        if shape:
+            raise InputError(shape)
         if options.waivers is not None:
             submission = _with_shared_waivers(submission, options.waivers, chosen)
         if options.benchmarks is not None:

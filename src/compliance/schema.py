@@ -101,6 +101,9 @@ def _problems(document: Document, error: Any) -> list[Problem]:
             message += f" ({error.schema['x-message']})"
         elif isinstance(error.instance, str) and _is_number(error.instance) and "number" in error.validator_value:
             message += "; remove the quotes"
+        elif isinstance(error.instance, str) and _is_number(error.instance.strip().removesuffix("%")) \
+                and error.instance.strip().endswith("%") and "number" in error.validator_value:
+            message += f"; write {error.instance.strip().removesuffix('%').strip()}, without the %"
         return [Problem(where, message)]
     if keyword == "enum":
         choices = ", ".join(str(choice) for choice in error.validator_value)

@@ -34,19 +34,54 @@ _NUMBER_FIELDS = ("national", "region", "neighbours", "target")
 
 
 def read_metrics(path: str | Path) -> Document:
-    """Read a metrics file and check its shape against the metrics schema."""
-    return _read_checked(path, "metrics", _may_be_yes_no)
+    """Read a metrics file (YAML, or a spreadsheet: CSV or XLSX) and check its shape against the
+    metrics schema; raise InputError with every problem."""
+    document, problems = read_metrics_leniently(path)
+    if problems:
+        raise InputError(problems)
+    return document
+
+
+def read_metrics_leniently(path: str | Path) -> tuple[Document, list[Problem]]:
+    """As read_metrics, but a metric whose entry is misshapen is left out of the document and its
+    problems returned, so that the rest can still be checked and every problem of the file told at
+    once; a file whose header (authority, period, ...) is misshapen is refused outright."""
+    from . import spreadsheets
+
+    if spreadsheets.is_spreadsheet(Path(path)):
+        document = spreadsheets.read(Path(path))
+        problems = validate(document, "metrics")
+    else:
+        document = read_yaml(path)
+        problems = _yaml11_problems(document, _may_be_yes_no)
+        flagged = {problem.location for problem in problems}
+        problems += [p for p in validate(document, "metrics") if p.location not in flagged]
+    if not problems:
+        return document, []
+    data = document.data
+    header = {key: value for key, value in data.items() if key != "metrics"} if isinstance(data, dict) else data
+    metrics = data.get("metrics") if isinstance(data, dict) else None
+    if not isinstance(metrics, dict) or validate(Document(document.path, {**header, "metrics": {}}), "metrics") \
+            or any(where[:1] != ("metrics",) for where in document.yaml11_booleans if not _may_be_yes_no(where)):
+        raise InputError(problems)
+    kept = {metric_id: entry for metric_id, entry in metrics.items()
+            if not validate(Document(document.path, {**header, "metrics": {metric_id: entry}}), "metrics")
+            and not any(where[:2] == ("metrics", metric_id) and not _may_be_yes_no(where)
+                        for where in document.yaml11_booleans)}
+    document.data = {**header, "metrics": kept}
+    return document, problems
+
+
+def _yaml11_problems(document: Document, may_be_yes_no: Callable[[PathKey], bool]) -> list[Problem]:
+    return [Problem(document.where(where), f"{text!r} is a YAML 1.1 boolean; write true or false, "
+                                           "or quote it if you mean text")
+            for where, text in document.yaml11_booleans.items() if not may_be_yes_no(where)]
 
 
 def _read_checked(path: str | Path, schema_name: str, may_be_yes_no: Callable[[PathKey], bool]) -> Document:
     """Read a file and check its shape; a plain yes/no/on/off is refused where no answer is expected."""
     document = read_yaml(path)
-    problems = [
-        Problem(document.where(where), f"{text!r} is a YAML 1.1 boolean; write true or false, "
-                                       "or quote it if you mean text")
-        for where, text in document.yaml11_booleans.items()
-        if not may_be_yes_no(where)
-    ]
+    problems = _yaml11_problems(document, may_be_yes_no)
     flagged = {problem.location for problem in problems}
     problems += [p for p in validate(document, schema_name) if p.location not in flagged]
     if problems:

@@ -64,6 +64,7 @@ def document(result: Result, *, fail_on: str, at: datetime.datetime | None = Non
         },
         "scale": [{"id": g.id, "label": g.label, "score": g.score} for g in pack.scale.grades],
         "estimate_notice": _notice(result),
+        "warnings": list(result.warnings),
         "last_inspection": _last_inspection(result),
         "judgements": [_judgement(result, r) for r in result.judgements],
         "indicators": [_indicator(result, reading) for reading in result.indicators],
@@ -145,8 +146,8 @@ def _notice(result: Result) -> str | None:
                      + "; ".join(f"{r.judgement.title} ({r.estimate.agreement})" for r in estimated
                                  if r.estimate is not None) + ".")
     if withheld:
-        parts.append("Not estimable from published figures (they did not beat simply calling every authority "
-                     "Good, or the previous inspection's grade): " + "; ".join(r.judgement.title for r in withheld)
+        parts.append("Not estimable from published figures (each says why): "
+                     + "; ".join(r.judgement.title for r in withheld)
                      + ". The authority's own records, audits and answers would judge them.")
     return " ".join(parts)
 
