@@ -181,3 +181,22 @@ def test_several_sources_are_cited_by_id(mini_copy):
     rules.write_text(rules.read_text().replace("notes:9", "notes:4"))
     pack = _PackBuilder(mini_copy).build()
     assert [s.id for s in pack.sources] == ["report", "notes"] and pack.source.id == "report"
+
+
+def test_a_local_pack_extending_a_family_follows_the_version_in_force_on_the_files_date(tmp_path):
+    from click.testing import CliRunner
+
+    from compliance.cli import main
+
+    local = tmp_path / "local"
+    local.mkdir()
+    (local / "pack.yaml").write_text("id: local-ilacs\ntitle: Local ILACS\nversion: 1.0.0\nextends: ofsted-ilacs\n")
+    seen = {}
+    for period in ("2021-22", "2024-25", "2026-27"):
+        path = tmp_path / f"{period}.yaml"
+        path.write_text(f"authority: A\nperiod: {period}\nmetrics:\n  sw_caseload: 15\n")
+        result = CliRunner().invoke(main, ["check", str(path), "--pack", str(local), "--format", "json",
+                                           "--fail-on", "never"])
+        assert result.exit_code == 0, result.output
+        seen[period] = __import__("json").loads(result.stdout)["pack"]["extends"][0]["id"]
+    assert seen == {"2021-22": "ofsted-ilacs-2018", "2024-25": "ofsted-ilacs-2023", "2026-27": "ofsted-ilacs-2026"}

@@ -69,8 +69,10 @@ def files_digest(pack_folder: str) -> str:
     return digest.hexdigest()
 
 
-def load(pack_folder: Path, build: Callable[[], Pack], parent_folder: Callable[[Pack], list[Path]]) -> Pack:
-    """The pack from the cache when its files (and its parents') are unchanged, else ``build()``."""
+def load(pack_folder: Path, build: Callable[[], Pack], parent_folder: Callable[[Pack], list[Path]],
+         variant: str = "") -> Pack:
+    """The pack from the cache when its files (and its parents') are unchanged, else ``build()``.
+    ``variant`` tells apart builds of one folder (a local pack extending another version of a family)."""
     where = folder()
     if where is None:
         return build()
@@ -78,6 +80,8 @@ def load(pack_folder: Path, build: Callable[[], Pack], parent_folder: Callable[[
         key = pack_key(pack_folder)
     except OSError:
         return build()
+    if variant:
+        key = hashlib.sha256(f"{key}\0{variant}".encode()).hexdigest()
     entry = where / f"{key}.pickle"
     cached = _read(entry)
     if cached is not None:

@@ -377,8 +377,12 @@ _PLAIN = re.compile(r"[A-Za-z][^#:\[\]{},&*!|>'\"%@`]*\Z")
 _WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null", "nan", "inf"}
 
 
+_PERIOD = re.compile(r"[0-9]{4}-[0-9]{2}\Z")  # 2021-22: no YAML reads it as anything but text
+
+
 def _string(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    plain = bool(_PLAIN.match(text)) and text.casefold() not in _WORDS and text == text.strip()
+    plain = (bool(_PLAIN.match(text)) and text.casefold() not in _WORDS and text == text.strip()) \
+        or bool(_PERIOD.match(text))
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=None if plain else '"')
 
 

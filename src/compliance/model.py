@@ -236,6 +236,7 @@ class Pack:
     indicators: tuple[Indicator, ...] = ()
     estimates: dict[str, Estimate] = field(default_factory=dict)  # by judgement id
     calibration: str = ""  # how the estimates were calibrated, in a sentence
+    follows: str = ""  # the family it extends, whose version in force on a file's date it takes
 
     def judgement(self, judgement_id: str) -> Judgement:
         return self._judgements_by_id[judgement_id]

@@ -139,18 +139,33 @@ def date_of(as_of: str | None, period: str | None) -> datetime.date | None:
 
 
 @cache
-def load_pack(folder: str) -> Pack:
+def load_pack(folder: str, on: datetime.date | None = None) -> Pack:
     """Load and check the pack in ``folder``; raise InputError with every problem.
 
-    Once per process, and from the pack cache (cache.py) while the pack's files are unchanged.
+    A pack that extends a family (``extends: ofsted-ilacs``) extends the version in force ``on``
+    the date (today when None), as the family itself would be chosen. Once per process, and from
+    the pack cache (cache.py) while the pack's files are unchanged.
     """
     path = Path(folder)
-    return pack_cache.load(path, _PackBuilder(path).build, lambda pack: [Path(p) for p in pack.parent_paths])
+    parents = lambda pack: [Path(p) for p in pack.parent_paths]  # noqa: E731
+    pack = pack_cache.load(path, _PackBuilder(path).build, parents)
+    if pack.follows and on is not None:
+        wanted = str(find_pack(pack.follows, path, on).resolve())
+        if pack.parent_paths[:1] != (wanted,):
+            pack = pack_cache.load(path, _PackBuilder(path, on).build, parents, variant=wanted)
+    return pack
+
+
+def _family(reference: str, relative_to: Path) -> bool:
+    """Whether an extends reference names a family of dated versions (rather than one pack)."""
+    candidates = [relative_to / reference, Path(reference), bundled_root() / reference]
+    return any(not (c / "pack.yaml").is_file() and _versions(c) for c in candidates)
 
 
 class _PackBuilder:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, on: datetime.date | None = None) -> None:
         self.folder = folder
+        self.on = on
         self.problems: list[Problem] = []
         self.calibration = ""
 
@@ -240,6 +255,7 @@ class _PackBuilder:
             indicators=indicators,
             estimates=estimated,
             calibration=self.calibration or (parent.calibration if parent else ""),
+            follows=data["extends"] if parent and _family(data["extends"], self.folder) else "",
         )
 
     def _estimates(self, parent: Pack | None, metrics: dict[str, Metric], judgements: dict[str, Judgement],
@@ -284,13 +300,13 @@ class _PackBuilder:
                 self.problem(header.where_key((key,)), f"{key} comes from the pack this one extends "
                                                        f"({header.data['extends']}); remove it", "pack")
         where = header.where(("extends",))
-        folder = str(find_pack(header.data["extends"], self.folder).resolve())
+        folder = str(find_pack(header.data["extends"], self.folder, self.on).resolve())
         if folder in _LOADING:
             raise InputError([*self.problems, Problem(where, "packs extend each other in a cycle: "
                                                      + " -> ".join([*_LOADING, folder]), "pack")])
         _LOADING.append(str(self.folder.resolve()))
         try:
-            return load_pack(folder)
+            return load_pack(folder, self.on)
         finally:
             _LOADING.pop()
 

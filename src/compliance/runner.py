@@ -60,7 +60,7 @@ def metrics_paths(arguments: list[str]) -> tuple[list[Path], list[Problem], bool
 
 def pack_for(reference: str | None, relative_to: Path | None = None, on: datetime.date | None = None) -> Pack:
     """The loaded pack for a reference (see packs.find_pack), the version in force ``on`` a date for a family."""
-    return load_pack(str(find_pack(reference, relative_to, on).resolve()))
+    return load_pack(str(find_pack(reference, relative_to, on).resolve()), on)
 
 
 @dataclass(frozen=True)
