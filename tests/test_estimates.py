@@ -243,3 +243,26 @@ def test_a_2024_25_run_under_the_2026_version_never_shows_a_bare_grade(tmp_path)
             assert judgement["estimate"]["evidence_needed"]
     assert run["estimate_notice"] and run["last_inspection"]["date"] == "2025-01-20"
     assert "overall" in run["last_inspection"]["grades"]  # shown beside, though 2026 gives no overall grade
+
+
+@pytest.mark.parametrize(("subject", "wanted"), [
+    ("overall", ["overall: Judgements: Overall effectiveness", "(estimated)", "ILACS-EST-CASELOADS (counts 1): concern",
+                 "cut-points: Outstanding up to", "validation: within one grade of Ofsted's in"]),
+    ("leaders", ["(not estimable)", "Its rules (the authority's own evidence; 50% must be graded):",
+                 "ILACS-LEAD-SUPERVISION: not evidenced", "withdrawn: on 144 inspections"]),
+    ("ILACS-EST-DENTAL", ["strength: value >= national + ", "where the bands come from: Bands at the terciles",
+                          "Estimates that read it:", "Overall effectiveness (counts 1)"]),
+], ids=["estimated-judgement", "not-estimable-judgement", "indicator"])
+def test_explain_takes_a_judgement_or_an_indicator(subject, wanted):
+    metrics = ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml"
+    result = comply("explain", subject, metrics)
+    assert result.exit_code == 0, result.output
+    for text in wanted:
+        assert text in result.stdout, text
+
+
+def test_rules_list_takes_the_pack_as_an_option_too():
+    by_option = comply("rules", "list", "--pack", "ofsted-ilacs/2023")
+    by_argument = comply("rules", "list", "ofsted-ilacs/2023")
+    assert by_option.exit_code == 0 and by_option.stdout == by_argument.stdout
+    assert "ofsted-ilacs-2023" in by_option.stdout

@@ -317,8 +317,10 @@ def rules() -> None:
 
 @rules.command("list")
 @click.argument("pack", required=False, metavar="[PACK]")
-def rules_list(pack: str | None) -> None:
+@click.option("--pack", "pack_option", metavar="PATH|ID", help="The pack, as for rules show (or give it as PACK).")
+def rules_list(pack: str | None, pack_option: str | None) -> None:
     """List the rules of PACK (a folder or bundled id; default ofsted-slac-2011)."""
+    pack = pack or pack_option
     from tabulate import tabulate
 
     from .runner import pack_for
@@ -372,18 +374,25 @@ def rules_doc(pack: str | None, output: Path | None) -> None:
 
 
 @main.command()
-@click.argument("rule_id", metavar="RULE_ID")
+@click.argument("rule_id", metavar="RULE_ID|JUDGEMENT")
 @click.argument("metrics", metavar="METRICS")
 @_pack_option
 def explain(rule_id: str, metrics: str, pack: str | None) -> None:
-    """Why RULE_ID got its grade for METRICS, and how it flowed up the judgement tree."""
+    """Why a rule (or a judgement) got its grade for METRICS, and how it flowed up the judgement tree."""
     from .explain import explain as explain_rule
+    from .explain import explain_indicator, explain_judgement
     from .runner import check as run_check
 
     run = run_check([metrics], pack=pack)
     if run.problems:
         _fail(run.problems)
     result = run.results[0]
+    if rule_id in {judgement.id for judgement in result.pack.judgements}:
+        click.echo(explain_judgement(result, rule_id), nl=False)
+        return
+    if rule_id in {indicator.id for indicator in result.pack.indicators}:
+        click.echo(explain_indicator(result, rule_id), nl=False)
+        return
     click.echo(explain_rule(result, _find_rule(result.pack, rule_id)), nl=False)
 
 

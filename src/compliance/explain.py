@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import expressions
 from .engine import missing_reason, rule_inputs, with_unit
-from .model import Result, Rule
+from .model import JudgementResult, Result, Rule
 
 
 def explain(result: Result, rule: Rule) -> str:
@@ -69,3 +69,70 @@ def _path_up(result: Result, start: str) -> list[str]:
                 reached.add(judgement.id)
                 changed = True
     return [start] + [j.id for j in result.pack.judgements if j.id in reached and j.id != start]
+
+
+def explain_judgement(result: Result, judgement_id: str) -> str:
+    """How a judgement got its grade: its inputs, its method and limits, or its estimate."""
+    pack = result.pack
+    judgement = pack.judgement(judgement_id)
+    judged = next(r for r in result.judgements if r.judgement.id == judgement_id)
+    submission = result.submission
+    lines = [f"{judgement.id}: {judgement.section}: {judgement.title}", f"  defined at {judgement.location}", "",
+             f"{submission.authority}, {submission.period} ({submission.path})",
+             f"  {_grade_text(judged)} ({judged.kind.value.replace('_', ' ')})",
+             f"  {judged.basis}", ""]
+    findings = [f for f in result.findings if f.rule.judgement == judgement_id]
+    if findings:
+        lines.append(f"Its rules (the authority's own evidence; {judgement.min_evidence:.0%} must be graded):")
+        lines += [f"  {f.rule.id}: {f.grade.label if f.grade else f.status.value.replace('_', ' ')}"
+                  + (" (limiting)" if f.rule.limiting else "") for f in findings]
+    results = {r.judgement.id: r for r in result.judgements}
+    for title, ids in (("The judgements it reads", judgement.inputs), ("No better than", judgement.limited_by),
+                       ("At the worst grade when any of these is", judgement.worst_grade_from)):
+        if ids:
+            lines.append(f"{title}:")
+            lines += [f"  {results[i].judgement.title}: {_grade_text(results[i])}" for i in ids if i in results]
+    if judgement.cap_above_worst is not None:
+        lines.append(f"No more than {judgement.cap_above_worst} grade(s) better than its worst graded input.")
+    estimate = pack.estimates.get(judgement_id)
+    if estimate is not None:
+        weights = dict(estimate.indicators)
+        lines += ["", f"Without enough of its own evidence it is estimated from published figures ({estimate.method}):"]
+        for reading in result.indicators:
+            if reading.indicator.id in weights:
+                lines.append(f"  {reading.indicator.id} (counts {weights[reading.indicator.id]:g}): "
+                             f"{reading.signal.value if reading.signal else 'not published, neutral'}")
+                lines.append(f"       {reading.evidence}")
+        lines.append("  cut-points: " + ", ".join(f"{pack.scale[grade].label} up to {score:g}"
+                                                  for grade, score in estimate.cut_points))
+        lines.append(f"  validation: {estimate.agreement}" + ("" if estimate.estimable else
+                                                             f"; withdrawn: {estimate.why_not}"))
+        if estimate.rationale:
+            lines.append(f"  calibration: {estimate.rationale}")
+    lines += ["", "How it flows up the tree:"]
+    for other in _path_up(result, judgement_id)[1:]:
+        lines.append(f"  {results[other].judgement.title}: {_grade_text(results[other])}")
+    if len(lines) and lines[-1] == "How it flows up the tree:":
+        lines.append("  (nothing reads it)")
+    return "\n".join(lines) + "\n"
+
+
+def _grade_text(judged: JudgementResult) -> str:
+    return judged.grade.label if judged.grade is not None else "not judged"
+
+
+def explain_indicator(result: Result, indicator_id: str) -> str:
+    """How a published indicator read for the estimates, against its bands, and which estimates use it."""
+    reading = next(r for r in result.indicators if r.indicator.id == indicator_id)
+    indicator = reading.indicator
+    used = [f"{result.pack.judgement(judgement).title} (counts {dict(estimate.indicators)[indicator_id]:g})"
+            for judgement, estimate in result.pack.estimates.items()
+            if indicator_id in dict(estimate.indicators)]
+    lines = [f"{indicator.id}: {indicator.title}", f"  defined at {indicator.location}; cites "
+             f"{', '.join(indicator.cites)}", "", f"  strength: {indicator.strength.text}",
+             f"  concern: {indicator.concern.text}", "  otherwise: neutral"]
+    if indicator.rationale:
+        lines.append(f"  where the bands come from: {indicator.rationale}")
+    lines += ["", f"Reads as: {reading.signal.value if reading.signal else 'not published (neutral)'}",
+              f"  {reading.evidence}", "", "Estimates that read it:", *[f"  {item}" for item in used]]
+    return "\n".join(lines) + "\n"

@@ -106,7 +106,9 @@ def _estimated(pack: Pack, judgement: Judgement, estimate: Estimate, indicators:
 
     def named(signal: Signal | None) -> str:
         chosen = [r.indicator.title for r in read if r.signal is signal]
-        return f"{len(chosen)} {signal.value if signal else 'not published (neutral)'}" + (
+        word = signal.value + ("s" if len(chosen) != 1 and signal is not Signal.NEUTRAL else "") if signal \
+            else "not published (neutral)"
+        return f"{len(chosen)} {word}" + (
             f" ({'; '.join(chosen)})" if chosen and signal is not Signal.NEUTRAL else "")
 
     counts = ", ".join(named(signal) for signal in (Signal.STRENGTH, Signal.CONCERN, Signal.NEUTRAL, None)
