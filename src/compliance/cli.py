@@ -336,17 +336,22 @@ def _find_rule(pack: Any, rule_id: str) -> Any:
 
 
 @rules.command("show")
-@click.argument("rule_id", metavar="RULE_ID")
+@click.argument("rule_id", metavar="RULE_ID|JUDGEMENT_ID")
 @_pack_option
 def rules_show(rule_id: str, pack: str | None) -> None:
-    """Show one rule: its bands, metric, recommendation and citation."""
-    from .packdoc import rule_section
+    """Show one rule (bands, metric, recommendation, citation) or one judgement (inputs, limits and their sources)."""
+    from .packdoc import judgement_section, rule_section
     from .runner import pack_for
 
     try:
         loaded = pack_for(pack)
     except InputError as error:
         _fail(error.problems)
+    judgements = {judgement.id: judgement for judgement in loaded.judgements}
+    if rule_id in judgements:
+        judgement = judgements[rule_id]
+        click.echo(judgement_section(loaded, judgement) + f"\n\ndefined at {judgement.location}")
+        return
     rule = _find_rule(loaded, rule_id)
     click.echo(rule_section(loaded, rule) + f"\n\ndefined at {rule.location}")
 
