@@ -368,6 +368,28 @@ def rules_doc(pack: str | None, output: Path | None) -> None:
     _write_or_print(lambda: render(pack_for(pack)), output)
 
 
+@rules.command("trace")
+@click.argument("pack", required=False, metavar="[PACK]")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the table to FILE instead of standard output.")
+def rules_trace(pack: str | None, output: Path | None) -> None:
+    """Write PACK's source paragraph by paragraph, with the rules that encode what each says."""
+    from .runner import pack_for
+    from .trace import FILE, problems, read, render
+
+    def text() -> str:
+        loaded = pack_for(pack)
+        traced = read(Path(loaded.path))
+        if traced is None:
+            raise InputError([Problem(Location(loaded.path), f"pack {loaded.id} has no {FILE}")])
+        found = problems(loaded, traced)
+        if found:
+            raise InputError(found)
+        return render(loaded, traced)
+
+    _write_or_print(text, output)
+
+
 @main.command()
 @click.argument("rule_id", metavar="RULE_ID")
 @click.argument("metrics", metavar="METRICS")
@@ -382,6 +404,20 @@ def explain(rule_id: str, metrics: str, pack: str | None) -> None:
         _fail(run.problems)
     result = run.results[0]
     click.echo(explain_rule(result, _find_rule(result.pack, rule_id)), nl=False)
+
+
+@main.command()
+@click.argument("metrics", metavar="METRICS")
+@_pack_option
+def margins(metrics: str, pack: str | None) -> None:
+    """How far each judgement of METRICS sits from the next grade, and which evidence would move it."""
+    from .margins import render
+    from .runner import check as run_check
+
+    run = run_check([metrics], pack=pack)
+    if run.problems:
+        _fail(run.problems)
+    click.echo(render(run.results[0]), nl=False)
 
 
 @main.command("import")

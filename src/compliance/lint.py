@@ -6,7 +6,8 @@ reports those too, then looks for what loads but cannot be right: bands that can
 be reached, rules that would fall short and recommend nothing, judgements fed by
 nothing, metrics no rule reads, context metrics being graded, and limits (a judgement's
 ``limited_by``, ``cap_above_worst`` or ``worst_grade_from``, a rule's ``limiting``) that do not
-say where they come from.
+say where they come from; and, when the pack traces its source (traceability.yaml), where
+the trace and the rules' citations disagree.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from . import trace
 from .expressions import CONSTANTS, Unavailable, evaluate
 from .model import Condition, InputError, Pack, Polarity, Problem, Rule, Unit
 from .packs import _PackBuilder
@@ -28,7 +30,7 @@ def lint(folder: Path) -> list[Problem]:
         pack = builder.build()  # uncached: lint reads the files as they are now
     except InputError as error:
         return [p if p.subject else Problem(p.location, p.message, _subject_of(p)) for p in error.problems]
-    findings: list[Problem] = list(builder.unsourced)
+    findings: list[Problem] = list(builder.unsourced) + trace.check(folder, pack)
     read = {rule.metric for rule in pack.rules} | {
         name for rule in pack.rules for band in rule.bands for name in band.condition.names} | {
         name for query in pack.queries for name in query.check.names} | {q.metric for q in pack.queries if q.metric}
