@@ -124,7 +124,7 @@ def test_rules_show_gives_a_limits_source():
     assert overall.exit_code == 0, overall.stderr
     assert overall.stdout.startswith("#### safeguarding.overall: Overall effectiveness")
     assert "| limit: no better than " in overall.stdout and "para 13" in overall.stdout
-    rule = comply("rules", "show", "LAC-EWB-CARE-LEAVERS-EET")
+    rule = comply("rules", "show", "LAC-EWB-CARE-LEAVERS-NEET")
     assert "| limiting | yes: Economic well-being can be no better than this rule's grade; source: " in rule.stdout
 
 
