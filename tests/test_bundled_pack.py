@@ -11,6 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from compliance.cli import main
+from compliance.margins import render as render_margins
 from compliance.model import BENCHMARKS, Polarity, Unit
 from compliance.packs import find_pack
 from compliance.packtests import load_cases, run_case
@@ -22,6 +23,7 @@ from compliance.trace import render as render_trace
 from .conftest import ROOT, SHARED
 
 PACK = pack_for("ofsted-slac-2011")
+PACK_FOLDER = Path(PACK.path)
 CASES = load_cases(PACK)
 STOKE = ROOT / "examples" / "stoke-on-trent-2011" / "metrics.yaml"
 SCORES = {"Outstanding": 1, "Good": 2, "Adequate": 3, "Inadequate": 4}
@@ -121,6 +123,16 @@ def test_stoke_record_from_evidence_is_close_to_the_reports(stoke):
     assert all(abs(a - b) <= 1 for a, b in zip(got, expected, strict=True))
 
 
+def test_the_pack_readme_shows_the_record_the_engine_gives(stoke):
+    readme = (PACK_FOLDER / "README.md").read_text()
+    rows = re.findall(r"^\| (.+?) \| (.+?) \| (Outstanding|Good|Adequate|Inadequate) \| "
+                      r"(Outstanding|Good|Adequate|Inadequate) \|", readme, flags=re.M)
+    assert len(rows) == 22
+    expected = [label for section in RECORD.values() for label in section]
+    for (_, title, engine, report), judgement, label in zip(rows, stoke["judgements"], expected, strict=True):
+        assert (title, engine, report) == (judgement["title"], judgement["label"], label)
+
+
 def test_stoke_lists_exactly_the_reports_areas_for_improvement(stoke):
     for timescale, phrases in AREAS.items():
         texts = [a["text"] for a in stoke["areas_for_improvement"] if a["timescale"] == timescale]
@@ -209,6 +221,13 @@ def test_the_committed_trace_is_current_and_in_step_with_the_pack():
     assert {item.paragraph for item in traced.items} >= set(range(13, 94))
     committed = (ROOT / "docs" / "ofsted-slac-2011-trace.md").read_text()
     assert committed == render_trace(PACK, traced), "run: comply rules trace -o docs/ofsted-slac-2011-trace.md"
+
+
+def test_the_margins_in_the_pack_readme_are_current():
+    readme = (PACK_FOLDER / "README.md").read_text()
+    block = readme.split("<!-- margins -->\n", 1)[1].split("<!-- end margins -->", 1)[0]
+    run = check([str(STOKE)])
+    assert block == render_margins(run.results[0]), "run: comply margins examples/stoke-on-trent-2011/metrics.yaml"
 
 
 def bad_value(metric_id: str, worse: bool = True):
