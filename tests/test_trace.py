@@ -34,20 +34,20 @@ def pack_copy(tmp_path):
 ''', "", "traceability.yaml: paragraph 50 is not traced"),
         # a rule that is not in the pack
         ("strength: [SG-PART-LSCB-PLAN]", "strength: [SG-PART-LSCB-PLANS]",
-         "traceability.yaml:455:7: no rule 'SG-PART-LSCB-PLANS' in pack ofsted-slac-2011 (did you mean "
+         "traceability.yaml:{item}:7: no rule 'SG-PART-LSCB-PLANS' in pack ofsted-slac-2011 (did you mean "
          "'SG-PART-LSCB-PLAN'?)"),
         # a rule left out of the trace: traced nowhere, and its citation not matched
         ("strength: [SG-PART-LSCB-PLAN]", "context: no rule",
-         "rules/2-safeguarding-leadership.yaml:455:5: SG-PART-LSCB-PLAN is traced to no paragraph"),
+         "rules/2-safeguarding-leadership.yaml:{rule}:5: SG-PART-LSCB-PLAN is traced to no paragraph"),
         # listed under a paragraph it does not cite
         ("strength: [SG-PART-LSCB-PLAN]", "strength: [SG-PART-LSCB-PLAN, SG-SAFE-CRB]",
-         "traceability.yaml:455:7: SG-SAFE-CRB does not cite para 53"),
+         "traceability.yaml:{item}:7: SG-SAFE-CRB does not cite para 53"),
         # a verdict of an unknown judgement
         ("verdict: safeguarding.partnership", "verdict: safeguarding.partners",
-         "traceability.yaml:436:7: verdict: no judgement 'safeguarding.partners'"),
+         "traceability.yaml:{item}:7: verdict: no judgement 'safeguarding.partners'"),
         # an item that is two things at once
         ("      strength: [SG-PART-LSCB-PLAN]\n", "      strength: [SG-PART-LSCB-PLAN]\n      context: also\n",
-         "traceability.yaml:455:7: trace.53[2]: {"),
+         "traceability.yaml:{item}:7: trace.53[2]: {{"),
     ],
     ids=["missing-paragraph", "unknown-rule", "untraced-rule", "uncited-paragraph", "unknown-judgement", "two-kinds"],
 )
@@ -55,7 +55,15 @@ def test_each_disagreement_is_a_lint_finding(pack_copy, old, new, expected):
     assert lint(pack_copy) == []
     broken(pack_copy, TRACE, old, new)
     found = [str(problem).removeprefix(f"{pack_copy}/") for problem in lint(pack_copy)]
+    expected = expected.format(item=_line(pack_copy / TRACE, new.strip().splitlines()[0]) - 1 if new else 0,
+                               rule=_line(pack_copy / "rules" / "2-safeguarding-leadership.yaml",
+                                          "- id: SG-PART-LSCB-PLAN"))
     assert [line for line in found if line.startswith(expected)], found
+
+
+def _line(path, text: str) -> int:
+    """The 1-based line of the first line of ``path`` holding ``text``."""
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
 
 
 def test_rules_trace_writes_the_table(tmp_path):
