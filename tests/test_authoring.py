@@ -64,7 +64,8 @@ def test_rules_show():
     result = comply("rules", "show", "SG-SAFE-POLICE-STRATEGY")
     assert result.exit_code == 0
     assert result.stdout.startswith("#### SG-SAFE-POLICE-STRATEGY: The police are consistently involved")
-    assert "| bands | Good: `value >= 95`<br>Adequate: `value >= 75`<br>otherwise: Inadequate |" in result.stdout
+    assert "| bands | Good: `value`<br>Adequate: `police_strategy_attendance_consistent_in_part`<br>otherwise: " \
+           "Inadequate |" in result.stdout
     assert "| cites | paras 13, 19, 21 |" in result.stdout
 
 
@@ -76,20 +77,24 @@ def test_rules_show_an_unknown_rule():
 
 
 def test_explain_walks_the_bands_and_the_tree():
-    result = comply("explain", "LAC-EWB-CARE-LEAVERS-EET", STOKE)
+    result = comply("explain", "LAC-PC-OFFENDING", STOKE)
     assert result.exit_code == 0
     out = result.stdout
-    assert "  national: 61.2 (estimated), from the file" in out
-    assert "  3. Adequate: value >= national - 5\n       52.0 >= 61.2 - 5: does not hold" in out
-    assert "Finding: graded, Inadequate (limiting)" in out
-    assert out.index("Economic well-being: Inadequate") < out.index("Overall effectiveness: Adequate")
+    assert "  neighbours: 7.9, from the file" in out
+    assert "  1. Good: value <= neighbours\n       8.2 <= 7.9: does not hold" in out
+    assert "  2. Adequate: value <= national + 5\n       8.2 <= 7.3 + 5: holds" in out
+    limiting = comply("explain", "LAC-EWB-CARE-LEAVERS-NEET", STOKE).stdout
+    assert "Finding: graded, Inadequate (limiting)" in limiting
+    assert "  limiting because: The report's own reasoning, para 74" in limiting
+    assert limiting.index("Economic well-being: Inadequate") < limiting.index("Overall effectiveness: Adequate")
 
 
 def test_explain_stops_at_the_band_that_holds_and_names_default_benchmarks():
-    out = comply("explain", "LAC-BH-DENTAL", STOKE).stdout
-    assert "national: 82.4, the pack's default (England 2010-11, DfE SFR21/2011 (OC2), 37,972 of 46,090)" in out
-    assert "  2. Good: value >= national - 2\n       84.0 >= 82.4 - 2: holds" in out
-    assert "3. Adequate" not in out
+    out = comply("explain", "LAC-EWB-YEAR-11-EET", STOKE).stdout
+    assert "national: 82.5, the pack's default (England 2010-11, DfE SFR21/2011 (OC2), year 11 leavers of 2010 " \
+           "with a known destination, 4,746 of 5,753)" in out
+    assert "  1. Good: value >= national - 2\n       89.0 >= 82.5 - 2: holds" in out
+    assert "2. Adequate" not in out
 
 
 def test_explain_a_missing_benchmark(write):

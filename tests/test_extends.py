@@ -39,7 +39,7 @@ def test_a_local_threshold_changes_the_result_and_both_packs_are_named():
 
 def test_a_local_timescale_moves_the_area_for_improvement():
     areas = [(a["timescale"], a["rule"]) for a in stoke_with(LOCAL)["areas_for_improvement"]]
-    assert ("immediately", "LAC-EWB-CARE-LEAVERS-EET") in areas
+    assert ("immediately", "LAC-EWB-COLLEGE-SUPPORT") in areas
     assert len(areas) == 15  # SG-HEALTH-AE-NURSES is disabled locally
 
 

@@ -77,7 +77,8 @@ def test_limiting_rule_caps_its_judgement(write, mini_copy):
     health = next(j for j in result.judgements if j.judgement.id == "lac.health")
     # outstanding, good, inadequate: the median is good, the limiting rule makes it inadequate
     assert (health.method_grade.id, health.grade.id) == ("good", "inadequate")
-    assert health.basis.endswith("limited to Inadequate by limiting rule POLICE (Inadequate)")
+    assert health.basis.endswith("limited to Inadequate by limiting rule POLICE (Inadequate). "
+                                 "Why: The made-up report asks for it immediately (para 3).")
 
 
 def test_not_judged_when_nothing_graded(write):

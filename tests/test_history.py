@@ -36,23 +36,25 @@ def period(tmp_path, name: str, when: str, *changes: tuple[str, str]):
     return path
 
 
-POLICE_50 = ("  police_strategy_meeting_attendance_pct:\n    value: 80\n",
-             "  police_strategy_meeting_attendance_pct:\n    value: 50\n")
-NO_PREVIOUS = ("long_term_placement_stability_pct: {value: 73.5, previous: 66.2,",
-               "long_term_placement_stability_pct: {value: 73.5,")
+# a year before: no A&E alert system at all (children being safe inadequate), fewer fathers in the programme
+NO_ALERTS = ("  ae_systems_identify_lac_cp_in_part:\n    value: true\n",
+             "  ae_systems_identify_lac_cp_in_part:\n    value: false\n")
+FATHERS_50 = ("    value: 70\n", "    value: 50\n")
+NO_PREVIOUS = ("    value: 73.5\n    previous: 66.2\n", "    value: 73.5\n")
 
 
 def test_record_then_history_marks_what_changed(tmp_path):
     database = tmp_path / "history.db"
-    assert comply("check", period(tmp_path, "a.yaml", "2009-10", POLICE_50), "--record", database, "-q").exit_code == 1
+    earlier = period(tmp_path, "a.yaml", "2009-10", NO_ALERTS, FATHERS_50)
+    assert comply("check", earlier, "--record", database, "-q").exit_code == 1
     result = comply("check", STOKE, "--record", database, "-q")
     assert result.stderr == f"comply: recorded 1 run in {database}\n"
-    table = comply("history", "--db", database, "--metric", "police_strategy_meeting_attendance_pct").stdout
+    table = comply("history", "--db", database, "--metric", "fathers_completing_parenting_programme_pct").stdout
     assert "Stoke-on-Trent: ofsted-slac-2011, 2 recorded periods" in table
     assert re.search(r"Safeguarding services: Children and young people are safe and feel safe +Inadequate +"
                      r"Adequate, improved", table)
     assert "In 2010-11: 2 improved, 0 declined since the period before." in table
-    assert "police_strategy_meeting_attendance_pct         50         80" in table
+    assert re.search(r"fathers_completing_parenting_programme_pct +50 +70", table)
 
 
 def test_recording_again_replaces_and_says_so(tmp_path):
@@ -102,7 +104,7 @@ def test_a_recording_that_fails_part_way_records_nothing(tmp_path, monkeypatch):
 
 def test_trend_rules_read_previous_and_history_from_the_database(tmp_path):
     database = tmp_path / "history.db"
-    comply("check", period(tmp_path, "a.yaml", "2009-10", NO_PREVIOUS, ("value: 73.5,", "value: 66.2,")),
+    comply("check", period(tmp_path, "a.yaml", "2009-10", NO_PREVIOUS, ("    value: 73.5\n", "    value: 66.2\n")),
            "--record", database, "-q")
     current = period(tmp_path, "b.yaml", "2010-11", NO_PREVIOUS)
     without = json.loads(comply("check", current, "--format", "json").stdout)
@@ -116,7 +118,7 @@ def test_trend_rules_read_previous_and_history_from_the_database(tmp_path):
 
 def test_the_file_wins_over_the_database(tmp_path):
     database = tmp_path / "history.db"
-    comply("check", period(tmp_path, "a.yaml", "2009-10", ("value: 73.5,", "value: 60.0,")), "--record",
+    comply("check", period(tmp_path, "a.yaml", "2009-10", ("    value: 73.5\n", "    value: 60.0\n")), "--record",
            database, "-q")
     document = json.loads(comply("check", STOKE, "--format", "json", "--record", database).stdout)
     found = next(f for f in document["findings"] if f["rule"] == "LAC-CAP-STABILITY-IMPROVING")
@@ -141,10 +143,10 @@ def test_history_formats_and_filters(tmp_path):
 
 def test_html_shows_changes_only_when_there_is_history(tmp_path):
     database = tmp_path / "history.db"
-    comply("check", period(tmp_path, "a.yaml", "2009-10", POLICE_50), "--record", database, "-q")
+    comply("check", period(tmp_path, "a.yaml", "2009-10", NO_ALERTS), "--record", database, "-q")
     with_history = comply("check", STOKE, "--format", "html", "--record", database).stdout
-    # two judgements improved; of the key figures, police attendance moved (50 -> 80)
-    assert "Since the last recorded period" in with_history and with_history.count('<svg class="mini"') == 3
+    # two judgements improved; the example's key figures (behind its areas for improvement) are yes/no answers
+    assert "Since the last recorded period" in with_history and with_history.count('<svg class="mini"') == 2
     assert "Since the last recorded period" not in comply("check", STOKE, "--format", "html").stdout
 
 
@@ -161,13 +163,13 @@ authorities:
 def test_a_benchmarks_file_fills_in_what_the_file_lacks(tmp_path):
     shared = tmp_path / "benchmarks.yaml"
     shared.write_text(BENCHMARKS)
-    current = period(tmp_path, "b.yaml", "2010-11", ("    neighbours: 94.0\n", ""),
-                     ("    estimated: [neighbours]\n    note: \"para 66", "    note: \"para 66"))
+    current = period(tmp_path, "b.yaml", "2010-11")  # the example gives no neighbours for attendance
     document = json.loads(comply("check", current, "--benchmarks", shared, "--format", "json").stdout)
     attendance = next(f for f in document["findings"] if f["rule"] == "LAC-EA-ATTENDANCE")
     assert attendance["benchmarks"] == {"neighbours": 96.0, "national": 93.0}  # the authority's entry first
     assert attendance["grade"] == "adequate"  # 93.4 < 96 - 1
-    document = json.loads(comply("check", STOKE, "--benchmarks", shared, "--format", "json").stdout)
+    own = period(tmp_path, "c.yaml", "2010-11", ("    value: 93.4\n", "    value: 93.4\n    neighbours: 94.0\n"))
+    document = json.loads(comply("check", own, "--benchmarks", shared, "--format", "json").stdout)
     attendance = next(f for f in document["findings"] if f["rule"] == "LAC-EA-ATTENDANCE")
     assert attendance["benchmarks"]["neighbours"] == 94.0  # the metrics file wins
 
@@ -191,15 +193,16 @@ def test_a_broken_benchmarks_file(tmp_path, text, message):
 
 
 def region(tmp_path):
-    for name, value in (("a", 30), ("b", 70), ("c", 55)):
+    for name, neet in (("a", "true"), ("b", "false"), ("c", "true")):
         period(tmp_path, f"{name}.yaml", "2010-11", ("authority: Stoke-on-Trent", f"authority: Authority {name}"),
-               ("    value: 52\n", f"    value: {value}\n"))
+               ("  care_leavers_17_19_nearly_half_neet:\n    value: true\n",
+                f"  care_leavers_17_19_nearly_half_neet:\n    value: {neet}\n"))
     return tmp_path
 
 
 def test_rank_orders_the_comparison(tmp_path):
     text = comply("check", region(tmp_path), "--rank", "looked_after.economic_wellbeing").stdout
-    # b is good; a and c are both inadequate, so they share second place in argument order
+    # b is adequate; a and c are both inadequate, so they share second place in argument order
     assert text.index("1. Authority b") < text.index("2. Authority a") < text.index("2. Authority c")
     result = comply("check", region(tmp_path), "--rank", "looked_after.economic")
     assert result.exit_code == 2 and "did you mean 'looked_after.economic_wellbeing'" in result.stderr

@@ -29,7 +29,7 @@ def test_the_mini_and_bundled_packs_lint_clean():
          "rules/rules.yaml:8:13: HEALTH: band 'good' can never be reached"),
         # bands in the wrong order for a lower-is-better figure
         ("rules/rules.yaml", "      adequate: value <= 20", "      adequate: value <= 10",
-         "rules/rules.yaml:40:17: CASELOAD: band 'adequate' can never be reached"),
+         "rules/rules.yaml:41:17: CASELOAD: band 'adequate' can never be reached"),
         # a condition no value of a percentage can meet
         ("rules/rules.yaml", "      good: value >= 80", "      good: value > 100",
          "rules/rules.yaml:19:13: DENTAL: band 'good' can never be reached"),
@@ -44,11 +44,11 @@ def test_the_mini_and_bundled_packs_lint_clean():
          "metrics.yaml:9:3: dental_pct: read by no rule"),
         ("pack.yaml", "        method: worst\n",
          "        method: worst\n      - id: safe.orphan\n        title: Orphan\n",
-         "pack.yaml:23:13: safe.orphan: fed by nothing"),
+         "pack.yaml:24:13: safe.orphan: fed by nothing"),
         ("rules/rules.yaml", "cites: [7]", "cites: [70]",
          "rules/rules.yaml:22:13: DENTAL: cites paragraph 70, but the source has paragraphs 1-20"),
         ("rules/rules.yaml", "judgement: safe.provision", "judgement: safe.provisions",
-         "rules/rules.yaml:36:16: CASELOAD: unknown judgement 'safe.provisions'"),
+         "rules/rules.yaml:37:16: CASELOAD: unknown judgement 'safe.provisions'"),
         ("rules/rules.yaml", "  - id: DENTAL", "  - id: HEALTH",
          "rules/rules.yaml:14:5: HEALTH: duplicate rule id 'HEALTH'"),
         ("rules/rules.yaml", "otherwise: adequate", "otherwise: middling",

@@ -50,7 +50,7 @@ def broken(pack, file: str, old: str, new: str):
          "judgements form a cycle: safe.overall -> safe.overall"),
         ("pack.yaml", "inputs: [safe.safety, safe.provision]", "inputs: [safe.safety, safe.provisions]", 16,
          "inputs: unknown judgement 'safe.provisions' (did you mean 'safe.provision'?)"),
-        ("pack.yaml", "method: worst", "method: average", 22, "'average' is not one of: best_fit, worst"),
+        ("pack.yaml", "method: worst", "method: average", 23, "'average' is not one of: best_fit, worst"),
         ("pack.yaml", "version: 0.1.0", "version: one", 3, "version is MAJOR.MINOR.PATCH"),
         ("pack.yaml", "recommend_below: good", "recommend_below: fine", 10,
          "recommend_below: 'fine' is not a grade of the scale"),

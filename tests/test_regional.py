@@ -19,10 +19,10 @@ STOKE = ROOT / "examples" / "stoke-on-trent-2011" / "metrics.yaml"
 def region(folder, count: int = 12):
     text = STOKE.read_text()
     for number in range(count):
-        value = 40 + 3 * number  # care leavers in education, employment or training: graded differently
+        value = 50 + 4 * number  # adoptions within 12 months: graded differently
         (folder / f"authority-{number:02d}.yaml").write_text(
             text.replace("authority: Stoke-on-Trent", f"authority: Authority {number:02d}")
-            .replace("    value: 52\n", f"    value: {value}\n"))
+            .replace("    numerator: 30\n    denominator: 34\n", f"    value: {value}\n"))
     return folder
 
 
@@ -43,8 +43,8 @@ def test_parallel_and_sequential_runs_agree(tmp_path):
     for a, b in zip(first, second, strict=True):
         a["run"]["at"] = b["run"]["at"]
         assert a == b
-    grades = [next(f["grade"] for f in d["findings"] if f["rule"] == "LAC-EWB-CARE-LEAVERS-EET") for d in first]
-    assert grades[0] == "inadequate" and grades[-1] == "outstanding"  # 40% and 73% against England's 61.2%
+    grades = [next(f["grade"] for f in d["findings"] if f["rule"] == "LAC-CAP-ADOPTION-TIMELINESS") for d in first]
+    assert grades[0] == "inadequate" and grades[-1] == "outstanding"  # 50% and 94% against England's 74.1%
 
 
 def test_a_bad_file_among_many_is_reported_and_the_rest_checked(tmp_path):

@@ -346,17 +346,22 @@ def _find_rule(pack: Any, rule_id: str) -> Any:
 
 
 @rules.command("show")
-@click.argument("rule_id", metavar="RULE_ID")
+@click.argument("rule_id", metavar="RULE_ID|JUDGEMENT_ID")
 @_pack_option
 def rules_show(rule_id: str, pack: str | None) -> None:
-    """Show one rule: its bands, metric, recommendation and citation."""
-    from .packdoc import rule_section
+    """Show one rule (bands, metric, recommendation, citation) or one judgement (inputs, limits and their sources)."""
+    from .packdoc import judgement_section, rule_section
     from .runner import pack_for
 
     try:
         loaded = pack_for(pack)
     except InputError as error:
         _fail(error.problems)
+    judgements = {judgement.id: judgement for judgement in loaded.judgements}
+    if rule_id in judgements:
+        judgement = judgements[rule_id]
+        click.echo(judgement_section(loaded, judgement) + f"\n\ndefined at {judgement.location}")
+        return
     rule = _find_rule(loaded, rule_id)
     click.echo(rule_section(loaded, rule) + f"\n\ndefined at {rule.location}")
 
@@ -371,6 +376,28 @@ def rules_doc(pack: str | None, output: Path | None) -> None:
     from .runner import pack_for
 
     _write_or_print(lambda: render(pack_for(pack)), output)
+
+
+@rules.command("trace")
+@click.argument("pack", required=False, metavar="[PACK]")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the table to FILE instead of standard output.")
+def rules_trace(pack: str | None, output: Path | None) -> None:
+    """Write PACK's source paragraph by paragraph, with the rules that encode what each says."""
+    from .runner import pack_for
+    from .trace import FILE, problems, read, render
+
+    def text() -> str:
+        loaded = pack_for(pack)
+        traced = read(Path(loaded.path))
+        if traced is None:
+            raise InputError([Problem(Location(loaded.path), f"pack {loaded.id} has no {FILE}")])
+        found = problems(loaded, traced)
+        if found:
+            raise InputError(found)
+        return render(loaded, traced)
+
+    _write_or_print(text, output)
 
 
 @main.command()
@@ -394,6 +421,20 @@ def explain(rule_id: str, metrics: str, pack: str | None) -> None:
         click.echo(explain_indicator(result, rule_id), nl=False)
         return
     click.echo(explain_rule(result, _find_rule(result.pack, rule_id)), nl=False)
+
+
+@main.command()
+@click.argument("metrics", metavar="METRICS")
+@_pack_option
+def margins(metrics: str, pack: str | None) -> None:
+    """How far each judgement of METRICS sits from the next grade, and which evidence would move it."""
+    from .margins import render
+    from .runner import check as run_check
+
+    run = run_check([metrics], pack=pack)
+    if run.problems:
+        _fail(run.problems)
+    click.echo(render(run.results[0]), nl=False)
 
 
 @main.command("import")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import expressions
 from .engine import missing_reason, rule_inputs, with_unit
-from .model import JudgementResult, Result, Rule
+from .model import Judgement, JudgementResult, Result, Rule
 
 
 def explain(result: Result, rule: Rule) -> str:
@@ -48,6 +48,8 @@ def explain(result: Result, rule: Rule) -> str:
     lines += ["", f"Finding: {finding.status.value.replace('_', ' ')}"
               + (f", {finding.grade.label}" if finding.grade else "")
               + (" (limiting)" if rule.limiting else ""), f"  {finding.evidence}"]
+    if rule.limiting:
+        lines.append(f"  limiting because: {rule.limiting_rationale or 'no source given'}")
     lines += ["", "How it flows up the tree:"]
     results = {r.judgement.id: r for r in result.judgements}
     for judgement_id in _path_up(result, rule.judgement):
@@ -55,7 +57,19 @@ def explain(result: Result, rule: Rule) -> str:
         grade = judged.grade.label if judged.grade else "not judged"
         lines.append(f"  {judged.judgement.section}: {judged.judgement.title}: {grade}")
         lines.append(f"    {judged.basis}")
+        lines += _limits(judged.judgement, judged.basis)
     return "\n".join(lines) + "\n"
+
+
+def _limits(judgement: Judgement, basis: str) -> list[str]:
+    """The judgement's limits with their sources, but for those its basis already gives (they lowered it)."""
+    lines = []
+    for key in judgement.limits():
+        why = judgement.limits_rationale.get(key, "no source given")
+        if why not in basis:
+            value = judgement.cap_above_worst if key == "cap_above_worst" else ", ".join(getattr(judgement, key))
+            lines.append(f"    limit {key} {value} (did not lower it): {why}")
+    return lines
 
 
 def _path_up(result: Result, start: str) -> list[str]:

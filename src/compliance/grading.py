@@ -140,29 +140,38 @@ def _aggregate(pack: Pack, judgement: Judgement, findings: list[Finding], inputs
     method, method_words = METHODS[judgement.method]
     method_grade = pack.scale.by_score(method(scores))
     grade = method_grade
-    lowered_by: list[tuple[str, Grade]] = []
+    why = judgement.limits_rationale.get
+    lowered_by: list[tuple[str, Grade, str | None]] = []  # what lowered it, to what, and the limit's source
     for limit in limits:
         if limit.grade and limit.grade.score > grade.score:
-            lowered_by.append((limit.judgement.title, limit.grade))
+            lowered_by.append((limit.judgement.title, limit.grade, why("limited_by")))
     for finding in graded_rules:
         if finding.rule.limiting and finding.grade and finding.grade.score > grade.score:
-            lowered_by.append((f"limiting rule {finding.rule.id}", finding.grade))
+            lowered_by.append((f"limiting rule {finding.rule.id}", finding.grade, finding.rule.limiting_rationale))
     if judgement.cap_above_worst is not None and max(scores) - judgement.cap_above_worst > grade.score:
         capped = pack.scale.by_score(max(scores) - judgement.cap_above_worst)
         lowered_by.append((f"no more than {judgement.cap_above_worst} above the worst input, "
-                           f"{pack.scale.by_score(max(scores)).label},", capped))
+                           f"{pack.scale.by_score(max(scores)).label},", capped, why("cap_above_worst")))
     worst = pack.scale.grades[-1]
     sunk = next((sink for sink in sinks if sink.grade and sink.grade.score == worst.score), None)
     if sunk is not None and worst.score > grade.score:
-        lowered_by.append((sunk.judgement.title, worst))
+        lowered_by.append((sunk.judgement.title, worst, why("worst_grade_from")))
     if lowered_by:
-        grade = pack.scale.by_score(max(limit_grade.score for _, limit_grade in lowered_by))
+        grade = pack.scale.by_score(max(limit_grade.score for _, limit_grade, _ in lowered_by))
     inputs_word = "input" if len(scores) == 1 else "inputs"
     basis = f"{method_words} of {len(scores)} graded {inputs_word} ({counts}): {method_grade.label}"
     if lowered_by:
         basis += f"; limited to {grade.label} by " + ", ".join(
-            f"{name} ({limit_grade.label})" for name, limit_grade in lowered_by)
-    return JudgementResult(judgement, grade, basis, method_grade, tuple(name for name, _ in lowered_by))
+            f"{name} ({limit_grade.label})" for name, limit_grade, _ in lowered_by) + _sources(lowered_by)
+    return JudgementResult(judgement, grade, basis, method_grade, tuple(name for name, _, _ in lowered_by))
+
+
+def _sources(lowered_by: list[tuple[str, Grade, str | None]]) -> str:
+    """The limits' rationales, each once, as the basis's closing sentence."""
+    rationales = list(dict.fromkeys(rationale for _, _, rationale in lowered_by if rationale))
+    if not rationales:
+        return ""
+    return ". Why: " + " ".join(text if text.endswith(".") else text + "." for text in rationales)
 
 
 def _counts(rules_graded: int, rules: int, judgements_graded: int, judgements: int) -> str:

@@ -4,7 +4,10 @@ Loading already refuses schema errors, unknown metrics and judgements, grades of
 scale, duplicate ids, citations past the source's last paragraph and cycles; lint
 reports those too, then looks for what loads but cannot be right: bands that can never
 be reached, rules that would fall short and recommend nothing, judgements fed by
-nothing, metrics no rule reads, context metrics being graded.
+nothing, metrics no rule reads, context metrics being graded, and limits (a judgement's
+``limited_by``, ``cap_above_worst`` or ``worst_grade_from``, a rule's ``limiting``) that do not
+say where they come from; and, when the pack traces its source (traceability.yaml), where
+the trace and the rules' citations disagree.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from . import trace
 from .expressions import CONSTANTS, Unavailable, evaluate
 from .model import Condition, InputError, Pack, Polarity, Problem, Rule, Unit
 from .packs import _PackBuilder
@@ -21,11 +25,12 @@ Linear = dict[str, float]  # name -> coefficient; "" is the constant term
 
 def lint(folder: Path) -> list[Problem]:
     """Every lint finding of the pack in ``folder``, sorted by position."""
+    builder = _PackBuilder(folder)
     try:
-        pack = _PackBuilder(folder).build()  # uncached: lint reads the files as they are now
+        pack = builder.build()  # uncached: lint reads the files as they are now
     except InputError as error:
         return [p if p.subject else Problem(p.location, p.message, _subject_of(p)) for p in error.problems]
-    findings: list[Problem] = []
+    findings: list[Problem] = list(builder.unsourced) + trace.check(folder, pack)
     read = {rule.metric for rule in pack.rules} | {
         name for rule in pack.rules for band in rule.bands for name in band.condition.names} | {
         name for query in pack.queries for name in query.check.names} | {q.metric for q in pack.queries if q.metric} | {

@@ -23,6 +23,9 @@ BENCHMARK_WORDS: dict[str, str] = {"national": "England", "region": "region", "n
                                    "previous": "previously", "target": "target"}
 BENCHMARKS: tuple[str, ...] = tuple(BENCHMARK_WORDS)
 
+#: A judgement's limits, as pack.yaml names them; each says where it comes from in limits_rationale.
+LIMIT_KEYS: tuple[str, ...] = ("limited_by", "cap_above_worst", "worst_grade_from")
+
 
 class Status(StrEnum):
     GRADED = "graded"
@@ -141,6 +144,7 @@ class Rule:
     limiting: bool = False
     applies_when: Condition | None = None
     rationale: str | None = None
+    limiting_rationale: str | None = None  # where the limit comes from
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,12 @@ class Judgement:
     description: str | None = None
     cap_above_worst: int | None = None  # no more than this many grades better than the worst graded input
     worst_grade_from: tuple[str, ...] = ()  # at the scale's worst grade when any of these judgements is
+    #: limit key (LIMIT_KEYS) -> where that limit comes from: the framework, or the source's reasoning
+    limits_rationale: dict[str, str] = field(default_factory=dict)
+
+    def limits(self) -> tuple[str, ...]:
+        """The limit keys this judgement sets, in LIMIT_KEYS' order."""
+        return tuple(key for key in LIMIT_KEYS if getattr(self, key) not in (None, ()))
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .model import Judgement, Metric, Pack, Rule
+from .model import LIMIT_KEYS, Judgement, Metric, Pack, Rule
 
+NO_SOURCE = "not given"  # a limit whose rationale is missing; lint reports it
 UNIT_WORDS = {"percent": "%", "count": "count", "rate": "rate", "days": "days", "number": "number",
               "boolean": "yes/no"}
 
@@ -35,6 +36,7 @@ def render(pack: Pack) -> str:
         rules = sum(1 for rule in pack.rules if rule.judgement == judgement.id)
         lines.append(f"| {judgement.section} | {judgement.title} | `{judgement.id}` | {judgement.method} | "
                      f"{_ids(judgement.inputs)} | {_ids(judgement.limited_by)} | {rules} |")
+    lines += _limits(pack)
     lines += ["", f"## Rules ({len(pack.rules)})"]
     for judgement in pack.judgements:
         own = [rule for rule in pack.rules if rule.judgement == judgement.id]
@@ -55,6 +57,45 @@ def render(pack: Pack) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _limits(pack: Pack) -> list[str]:
+    """Every limit of the pack (judgements' and limiting rules') with where it comes from."""
+    rows = [(f"{j.section}: {j.title}", _limit_words(pack, j, key), j.limits_rationale.get(key, NO_SOURCE))
+            for j in pack.judgements for key in j.limits()]
+    rows += [(f"{pack.judgement(r.judgement).section}: {pack.judgement(r.judgement).title}",
+              f"no better than rule `{r.id}`", r.limiting_rationale or NO_SOURCE) for r in pack.rules if r.limiting]
+    if not rows:
+        return []
+    return ["", "## Limits and where they come from", "",
+            "Applied after each judgement's method; `comply rules lint` reports a limit that gives no source.", "",
+            "| judgement | limit | where it comes from |", "|---|---|---|",
+            *[f"| {_cell(name)} | {_cell(limit)} | {_cell(why)} |" for name, limit, why in rows]]
+
+
+def _limit_words(pack: Pack, judgement: Judgement, key: str) -> str:
+    """A judgement's limit ``key`` in words."""
+    if key == "cap_above_worst":
+        return f"no more than {judgement.cap_above_worst} grade(s) above its worst graded input"
+    names = ", ".join(pack.judgement(other).title for other in getattr(judgement, key))
+    if key == "limited_by":
+        return f"no better than {names}"
+    return f"{pack.scale.grades[-1].label} when any of these is: {names}"
+
+
+def judgement_section(pack: Pack, judgement: Judgement) -> str:
+    """One judgement as a Markdown block: method, inputs, rules, limits with their sources."""
+    rules = [rule.id for rule in pack.rules if rule.judgement == judgement.id]
+    rows = [("section", judgement.section), ("method", judgement.method),
+            ("inputs", _ids(judgement.inputs) or "none"), ("rules", _ids(tuple(rules)) or "none")]
+    if judgement.description:
+        rows.insert(0, ("description", judgement.description))
+    rows += [(f"limit: {_limit_words(pack, judgement, key)}", judgement.limits_rationale.get(key, NO_SOURCE))
+             for key in LIMIT_KEYS if key in judgement.limits()]
+    rows += [(f"limit: no better than rule `{rule.id}`", rule.limiting_rationale or NO_SOURCE)
+             for rule in pack.rules if rule.judgement == judgement.id and rule.limiting]
+    table = "\n".join(f"| {name} | {_cell(' '.join(text.split()))} |" for name, text in rows)
+    return f"#### {judgement.id}: {judgement.title}\n\n| | |\n|---|---|\n{table}"
+
+
 def rule_section(pack: Pack, rule: Rule, judgement: Judgement | None = None) -> str:
     """One rule as a Markdown block: heading, bands, metric, recommendation, citation."""
     judgement = judgement or pack.judgement(rule.judgement)
@@ -69,7 +110,8 @@ def rule_section(pack: Pack, rule: Rule, judgement: Judgement | None = None) -> 
     if rule.applies_when:
         rows.append(("applies when", f"`{rule.applies_when.text}`"))
     if rule.limiting:
-        rows.append(("limiting", f"yes: {judgement.title} can be no better than this rule's grade"))
+        rows.append(("limiting", f"yes: {judgement.title} can be no better than this rule's grade; "
+                                 f"source: {rule.limiting_rationale or NO_SOURCE}"))
     rows += [
         ("timescale", rule.timescale or "none (a further shortfall, not an area for improvement)"),
         ("recommendation", rule.recommendation or "none"),

@@ -19,6 +19,7 @@ from . import estimates, expressions
 from .loader import Document, read_yaml
 from .model import (
     BENCHMARKS,
+    LIMIT_KEYS,
     Band,
     Condition,
     Estimate,
@@ -168,6 +169,9 @@ class _PackBuilder:
         self.on = on
         self.problems: list[Problem] = []
         self.calibration = ""
+        #: limits set in this pack's files with no rationale, and rationales for limits not set:
+        #: they load (older packs have them), and lint reports them
+        self.unsourced: list[Problem] = []
 
     def read(self, path: Path, schema_name: str) -> Document | None:
         try:
@@ -338,9 +342,8 @@ class _PackBuilder:
                 elif key == "retitle":
                     result[judgement_id] = replace(result[judgement_id], title=value)
                 else:
-                    fields: dict[str, Any] = {name: tuple(item) if isinstance(item, list) else item
-                                              for name, item in value.items()}
-                    result[judgement_id] = replace(result[judgement_id], **fields)
+                    result[judgement_id] = self._changed(result[judgement_id], value, header,
+                                                         base + (key, judgement_id))
         for index, item in enumerate(changes.get("add", [])):
             where = header.where(base + ("add", index))
             if item["id"] in result:
@@ -351,7 +354,9 @@ class _PackBuilder:
                 location=where, inputs=tuple(item.get("inputs", ())), limited_by=tuple(item.get("limited_by", ())),
                 min_evidence=item.get("min_evidence", header.data.get("min_evidence", 0.0)),
                 description=item.get("description"), cap_above_worst=item.get("cap_above_worst"),
-                worst_grade_from=tuple(item.get("worst_grade_from", ())))
+                worst_grade_from=tuple(item.get("worst_grade_from", ())),
+                limits_rationale=_rationales(item.get("limits_rationale")))
+            self._check_limit_sources(new, header, base + ("add", index), item, item.get("limits_rationale", {}))
             ordered = list(result.values())
             after = item.get("after")
             if after is not None and after not in result:
@@ -371,6 +376,34 @@ class _PackBuilder:
                         self.problem(header.where(base), f"{judgement.id}: {key} names {other!r}, which is not in "
                                      "the tree (removed?); change it", judgement.id)
         return result
+
+    def _changed(self, judgement: Judgement, value: dict[str, Any], header: Document,
+                 path: tuple[Any, ...]) -> Judgement:
+        """A parent's judgement with a ``change`` applied.
+
+        A limit the change sets again loses the parent's rationale: it needs its own.
+        """
+        fields: dict[str, Any] = {name: tuple(item) if isinstance(item, list) else item
+                                  for name, item in value.items() if name != "limits_rationale"}
+        rationales = {key: text for key, text in judgement.limits_rationale.items() if key not in value}
+        rationales.update(_rationales(value.get("limits_rationale")))
+        changed = replace(judgement, **fields, limits_rationale=rationales)
+        self._check_limit_sources(changed, header, path, value, value.get("limits_rationale", {}))
+        return changed
+
+    def _check_limit_sources(self, judgement: Judgement, document: Document, path: tuple[Any, ...],
+                             set_here: dict[str, Any], given_here: dict[str, Any]) -> None:
+        """Note each limit set here with no rationale, and each rationale given here for a limit not set."""
+        for key in judgement.limits():
+            if key in set_here and key not in judgement.limits_rationale:
+                self.unsourced.append(Problem(
+                    document.where_key(path + (key,)), f"{key} has no rationale: say where the limit comes from "
+                    f"(the framework, or the source's reasoning with its paragraph) in limits_rationale.{key}",
+                    judgement.id))
+        for key in given_here:
+            if key not in judgement.limits():
+                self.unsourced.append(Problem(document.where_key(path + ("limits_rationale", key)),
+                                              f"limits_rationale.{key}: the judgement sets no {key}", judgement.id))
 
     def _inherited_rules(self, parent: Pack, header: Document, metrics: dict[str, Metric],
                          judgements: dict[str, Judgement]) -> list[Rule]:
@@ -401,7 +434,7 @@ class _PackBuilder:
         if changes.get("judgement", rule.judgement) not in judgements:
             self.problem(header.where(path + ("judgement",)), f"unknown judgement {changes['judgement']!r}"
                          + did_you_mean(changes["judgement"], judgements), rule.id)
-        for key in ("recommendation", "rationale"):
+        for key in ("recommendation", "rationale", "limiting_rationale"):
             if key in changes:
                 replaced[key] = _one_line(changes[key])
         if "bands" in changes:
@@ -418,7 +451,19 @@ class _PackBuilder:
         result = replace(rule, **replaced)
         if result.timescale and not result.recommendation:
             self.problem(header.where(path), "a timescale needs a recommendation", rule.id)
+        self._check_limiting_source(result, header, path, changes)
         return result
+
+    def _check_limiting_source(self, rule: Rule, document: Document, path: tuple[Any, ...],
+                               item: dict[str, Any]) -> None:
+        """Note a limiting rule set here with no rationale, or a rationale given here for a rule that is not."""
+        if rule.limiting and item.get("limiting") and not rule.limiting_rationale:
+            self.unsourced.append(Problem(
+                document.where_key(path + ("limiting",)), "limiting has no rationale: say where the limit comes "
+                "from (the framework, or the source's reasoning with its paragraph) in limiting_rationale", rule.id))
+        if "limiting_rationale" in item and not rule.limiting:
+            self.unsourced.append(Problem(document.where_key(path + ("limiting_rationale",)),
+                                          "limiting_rationale: the rule is not limiting", rule.id))
 
     def _bands(self, items: dict[str, Any], types: dict[str, str], document: Document, path: tuple[Any, ...],
                rule_id: str, scale: Scale) -> list[Band]:
@@ -465,7 +510,10 @@ class _PackBuilder:
                     description=item.get("description"),
                     cap_above_worst=item.get("cap_above_worst"),
                     worst_grade_from=tuple(item.get("worst_grade_from", ())),
+                    limits_rationale=_rationales(item.get("limits_rationale")),
                 )
+                self._check_limit_sources(judgements[item["id"]], header, path, item,
+                                          item.get("limits_rationale", {}))
         for s, section in enumerate(header.data["sections"]):
             for j, item in enumerate(section["judgements"]):
                 for key in ("inputs", "limited_by", "worst_grade_from"):
@@ -571,7 +619,9 @@ class _PackBuilder:
                 limiting=item.get("limiting", False),
                 applies_when=applies_when,
                 rationale=_one_line(item.get("rationale")),
+                limiting_rationale=_one_line(item.get("limiting_rationale")),
             ))
+            self._check_limiting_source(rules[-1], document, path, item)
         return rules
 
     def _queries(self, document: Document, metrics: dict[str, Metric], sources: tuple[Source, ...]) -> list[Query]:
@@ -681,3 +731,9 @@ def condition_types(metric: Metric, metrics: dict[str, Metric]) -> dict[str, str
 
 def _one_line(text: str | None) -> str | None:
     return " ".join(text.split()) if text else text
+
+
+def _rationales(items: dict[str, str] | None) -> dict[str, str]:
+    """A judgement's limits_rationale, each on one line, in LIMIT_KEYS' order."""
+    items = items or {}
+    return {key: " ".join(items[key].split()) for key in LIMIT_KEYS if key in items}

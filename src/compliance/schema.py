@@ -40,7 +40,7 @@ def schema(name: str) -> dict[str, Any]:
 
 
 SCHEMAS = ("metrics", "pack", "catalogue", "rules", "pack-tests", "waivers", "result", "benchmarks", "config",
-           "adapter", "estimates")
+           "adapter", "estimates", "traceability")
 
 
 @cache
