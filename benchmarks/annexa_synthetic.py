@@ -529,6 +529,65 @@ def write_workbook(path: Path, sheets: dict[str, Sheet], formulas: dict[str, dic
     workbook.close()
 
 
+def write_text_workbook(path: Path, sheets: dict[str, Sheet]) -> None:
+    """A minimal xlsx of text cells only (dates as ISO text), written as XML directly: fast enough
+    for a sheet of Excel's full 1,048,576 rows, which xlsxwriter takes a quarter of a minute to write."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def sheet_xml(headers: list[str], rows: Any) -> Iterator[str]:
+        yield ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.'
+               'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+        for number, row in enumerate([headers, *rows], 1):
+            cells = "".join(f'<c r="{_letters(column)}{number}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+                            for column, value in enumerate(row) if value is not None)
+            yield f'<row r="{number}">{cells}</row>'
+        yield "</sheetData></worksheet>"
+
+    names = list(sheets)
+    main_ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{package}/'
+                         'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                         'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
+                         'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                         'spreadsheetml.sheet.main+xml"/>' + "".join(
+                             f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.'
+                             'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                             for i in range(1, len(names) + 1)) + "</Types>")
+        archive.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/'
+                         f'relationships"><Relationship Id="rId1" Type="{relations}/officeDocument" '
+                         'Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main_ns}" '
+                         f'xmlns:r="{relations}"><sheets>' + "".join(
+                             f'<sheet name="{escape(name)}" sheetId="{i}" r:id="rId{i}"/>'
+                             for i, name in enumerate(names, 1)) + "</sheets></workbook>")
+        archive.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships '
+                         f'xmlns="{package}/relationships">' + "".join(
+                             f'<Relationship Id="rId{i}" Type="{relations}/worksheet" '
+                             f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(names) + 1)) + "</Relationships>")
+        for i, name in enumerate(names, 1):
+            with archive.open(f"xl/worksheets/sheet{i}.xml", "w") as stream:
+                chunk: list[str] = []
+                for part in sheet_xml(*sheets[name]):
+                    chunk.append(part)
+                    if len(chunk) >= 10_000:
+                        stream.write("".join(chunk).encode())
+                        chunk.clear()
+                stream.write("".join(chunk).encode())
+
+
+def _letters(index: int) -> str:
+    text = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        text = chr(65 + remainder) + text
+    return text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("output", type=Path)

@@ -95,9 +95,9 @@ def derive(path: Path, derivations: Derivations, pack: Pack, period: str, author
         sheets[sheet] = read.rows
         if read.problems:
             problems += read.problems
-            if read.bad_rows:
-                problems.append(Problem(Location(f"{shown}:{sheet}"), f"{read.bad_rows:,} of {read.rows:,} rows "
-                                        "have problems; nothing was written"))
+            problems.append(Problem(Location(f"{shown}:{sheet}"), (
+                f"{read.bad_rows:,} of {read.rows:,} rows have problems" if read.bad_rows
+                else "the list cannot be used as it is") + "; nothing was written"))
             continue
         for derivation in wanted:
             figure, why = _figure(derivation, read, window, derivations, pack)

@@ -5,7 +5,8 @@ types them: dates (Excel dates, or text as 2025-03-31 or 31/03/2025), whole numb
 cell reads as the code whose pattern it matches in full) and identifiers. A cell that will not
 type is a problem, positioned as a spreadsheet user reads it (``Annex_A.xlsx:List 7!H12``); so
 are a list's missing identifier or required column, two columns matching one pattern, a
-duplicate row, a formula, and a list that fills every row Excel allows. Messages never quote
+duplicate row, a formula whose result cannot be trusted, and a list that fills every row Excel
+allows. Messages never quote
 an identifier, a name, a date or free text from the workbook: only codes and numbers, which
 say nothing about a child. One list is in memory at a time.
 """
@@ -76,7 +77,7 @@ class Workbook:
         except Exception as error:  # fastexcel's errors share no base class we can name
             raise _problem(shown, f"cannot be read as an Excel workbook ({_first_line(error)})") from None
         self.sheets = list(self.reader.sheet_names)
-        self._scan: dict[str, tuple[list[str], tuple[int, int] | None]] = {}
+        self._scan: dict[str, tuple[list[tuple[str, str]], tuple[int, int] | None]] = {}
         self._thread = threading.Thread(target=self._scan_sheets, daemon=True)
         self._thread.start()
 
@@ -116,13 +117,14 @@ class Workbook:
         if last >= EXCEL_ROWS:
             read.problems.append(Problem(Location(f"{where}!A{EXCEL_ROWS}"), f"the list fills every row Excel allows "
                                          f"({EXCEL_ROWS:,}): the export was cut short; export it again in parts"))
-        read.problems += [Problem(Location(f"{where}!{cell}"), "a formula, not a value: paste the column as values "
-                                  "(a formula's result can change, or be missing)") for cell in formulas[:SHOWN]]
+        used = set(read.letters.values())  # a formula in a column no figure reads (an age from TODAY()) is no matter
+        formulas = [(cell, why) for cell, why in formulas if cell.rstrip("0123456789") in used]
+        read.problems += [Problem(Location(f"{where}!{cell}"), f"{why}: paste the column as values")
+                          for cell, why in formulas[:SHOWN]]
         if len(formulas) > SHOWN:
             more = f"{len(formulas) - SHOWN:,}" + (" or more" if len(formulas) >= _FORMULAS_COUNTED else "")
-            read.problems.append(Problem(Location(where), f"and {more} more formulas"))
-        if any(column not in positions for column, c in spec.columns.items() if c.required) or read.problems:
-            read.bad_rows = read.rows if read.problems else 0
+            read.problems.append(Problem(Location(where), f"and {more} more such formulas"))
+        if read.problems:  # the list as a whole cannot be used: its cells are not checked
             return read
         body = raw.slice(1).with_row_index(ROW, offset=first_row + 1)
         body = body.filter(pl.any_horizontal(pl.all().exclude(ROW).is_not_null()))  # blank rows are no rows
@@ -268,22 +270,46 @@ _FORMULAS_COUNTED = 10_000  # a sheet of formulas is counted this far, not to it
 _CELL = re.compile(rb'<c r="([A-Z]+)([0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
 
 
-def _scan_part(xml: bytes) -> tuple[list[str], tuple[int, int] | None]:
-    """The cells holding a formula, and the (row, 0-based column) of the first cell with a value."""
+def _scan_part(xml: bytes) -> tuple[list[tuple[str, str]], tuple[int, int] | None]:
+    """The formulas whose value cannot be trusted (cell, why), and the (row, 0-based column) of the
+    first cell with a value. A formula with a saved result is read as that result, as Excel shows it;
+    one with none, or one whose result changes whenever the workbook opens (TODAY, NOW, RAND, OFFSET,
+    INDIRECT), is a problem."""
     first = None
     for match in _CELL.finditer(xml):
         if match.group(3) and (b"<v" in match.group(3) or b"<is" in match.group(3)):
             first = (int(match.group(2)), _column_index(match.group(1).decode()))
             break
-    formulas: list[str] = []
+    doubtful: list[tuple[str, str]] = []
+    volatile_shared: set[bytes] = set()
     start = xml.find(b"<f")
-    while start != -1 and len(formulas) < _FORMULAS_COUNTED:
+    while start != -1 and len(doubtful) < _FORMULAS_COUNTED:
         if xml[start + 2:start + 3] in (b">", b" ", b"/"):
             cell = xml.rfind(b'<c r="', 0, start)
-            reference = xml[cell + 6:xml.find(b'"', cell + 6)].decode()
-            formulas.append(reference)
+            close = xml.find(b"</c>", start)
+            element = xml[cell:close if close != -1 else start + 2000]
+            reference = element[6:element.find(b'"', 6)].decode()
+            formula = _FORMULA.search(element)
+            text = (formula.group(2) or b"") if formula else b""
+            shared = _SHARED.search(formula.group(1)) if formula else None
+            volatile = bool(_VOLATILE.search(text))
+            if shared and volatile:
+                volatile_shared.add(shared.group(1))
+            elif shared and not text and shared.group(1) in volatile_shared:
+                volatile = True
+            value = _VALUE.search(element)
+            if volatile:
+                doubtful.append((reference, "a formula whose result changes whenever the workbook opens"))
+            elif value is None or not value.group(1).strip():
+                doubtful.append((reference, "a formula with no saved result"))
         start = xml.find(b"<f", start + 2)
-    return formulas, first
+    return doubtful, first
+
+
+_FORMULA = re.compile(rb"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+_SHARED = re.compile(rb'si="([0-9]+)"')
+_VALUE = re.compile(rb"<v>(.*?)</v>", re.S)
+_VOLATILE = re.compile(rb"\b(TODAY|NOW|RAND|RANDBETWEEN|OFFSET|INDIRECT)\s*\(", re.I)
 
 
 def _column_index(letters: str) -> int:
