@@ -567,7 +567,8 @@ def write_text_workbook(path: Path, sheets: dict[str, Sheet]) -> None:
         archive.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships '
                          f'xmlns="{package}/relationships">' + "".join(
                              f'<Relationship Id="rId{i}" Type="{relations}/worksheet" '
-                             f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(names) + 1)) + "</Relationships>")
+                             f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(names) + 1))
+                         + "</Relationships>")
         for i, name in enumerate(names, 1):
             with archive.open(f"xl/worksheets/sheet{i}.xml", "w") as stream:
                 chunk: list[str] = []
