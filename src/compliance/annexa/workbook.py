@@ -47,6 +47,11 @@ def tidy(header: Any) -> str:
     return " ".join(str(header or "").translate(_TIDY).split())
 
 
+def _header(name: str) -> str:
+    """A header as fastexcel names it, tidied; a blank header (which fastexcel names __UNNAMED__N) is blank."""
+    return "" if re.fullmatch(r"__UNNAMED__\d+", name) else tidy(name)
+
+
 @dataclass
 class ReadList:
     """One list as typed columns (named as the derivations name them), with what was found."""
@@ -99,26 +104,37 @@ class Workbook:
         return (found[0] if found else None), []
 
     def read(self, spec: ListSpec, sheet: str) -> ReadList:
-        raw = self.reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+        """The list's columns that some figure reads, typed; its other columns are never converted."""
+        wanted = [column.header for column in spec.columns.values()]
+
+        def used(column: Any) -> bool:
+            return any(pattern.search(_header(column.name)) for pattern in wanted)
+
+        try:
+            loaded = self.reader.load_sheet(sheet, header_row=0, dtypes="string", use_columns=used)
+            available = loaded.available_columns()
+        except Exception:  # fastexcel refuses a sheet with no cells at all
+            loaded, available = None, []
         self._thread.join()
         formulas, first = self._scan.get(sheet, ([], None))
         where = f"{self.shown}:{sheet}"
-        if raw.height == 0:
+        if loaded is None or not available:
             return ReadList(spec, sheet, pl.DataFrame(), {}, {}, 0, problems=[Problem(
                 Location(where), f"the sheet is empty: {spec.title} needs a header row, then a row per child")])
-        headers = [tidy(value) for value in raw.row(0)]
+        headers = [_header(column.name) for column in available]
         first_row, first_column = 1, 0
         if first is not None:  # the range fastexcel returns begins at the first cell with a value
             leading = next((index for index, text in enumerate(headers) if text), 0)
             first_row, first_column = first[0], max(0, first[1] - leading)
-        read = ReadList(spec, sheet, pl.DataFrame(), {}, {}, raw.height - 1)
+        raw = loaded.to_polars()
+        raw = raw.rename({column.name: f"__UNNAMED__{column.index}" for column in loaded.selected_columns})
+        read = ReadList(spec, sheet, pl.DataFrame(), {}, {}, raw.height)
         positions = self._match(spec, headers, first_column, first_row, where, read)
-        last = first_row + raw.height - 1
-        if last >= EXCEL_ROWS:
+        if first_row + raw.height >= EXCEL_ROWS:
             read.problems.append(Problem(Location(f"{where}!A{EXCEL_ROWS}"), f"the list fills every row Excel allows "
                                          f"({EXCEL_ROWS:,}): the export was cut short; export it again in parts"))
-        used = set(read.letters.values())  # a formula in a column no figure reads (an age from TODAY()) is no matter
-        formulas = [(cell, why) for cell, why in formulas if cell.rstrip("0123456789") in used]
+        used_letters = set(read.letters.values())  # a formula in a column no figure reads (an age from TODAY())
+        formulas = [(cell, why) for cell, why in formulas if cell.rstrip("0123456789") in used_letters]
         read.problems += [Problem(Location(f"{where}!{cell}"), f"{why}: paste the column as values")
                           for cell, why in formulas[:SHOWN]]
         if len(formulas) > SHOWN:
@@ -126,8 +142,9 @@ class Workbook:
             read.problems.append(Problem(Location(where), f"and {more} more such formulas"))
         if read.problems:  # the list as a whole cannot be used: its cells are not checked
             return read
-        body = raw.slice(1).with_row_index(ROW, offset=first_row + 1)
-        body = body.filter(pl.any_horizontal(pl.all().exclude(ROW).is_not_null()))  # blank rows are no rows
+        body = raw.with_row_index(ROW, offset=first_row + 1)
+        # rows with nothing in any column a figure reads are no rows (a list's blank tail, a spacer)
+        body = body.filter(pl.any_horizontal(pl.all().exclude(ROW).is_not_null()))
         typed, problems, bad = _typed(body, spec, positions, read.letters, where)
         read.frame, read.bad_rows = typed, bad
         read.problems += problems
