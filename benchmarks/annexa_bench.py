@@ -96,7 +96,7 @@ def main() -> None:
             times[name].append(seconds)
             peaks[name] = max(peaks[name], peak)
     floor = statistics.median(times["floor: fastexcel reads every cell"])
-    print(f"\n| command | median s | vs floor | peak MiB |\n|---|---:|---:|---:|")
+    print("\n| command | median s | vs floor | peak MiB |\n|---|---:|---:|---:|")
     for name in commands:
         median = statistics.median(times[name])
         print(f"| {name} | {median:.2f} | {median / floor:.2f}x | {peaks[name]:.0f} |")
