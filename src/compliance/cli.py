@@ -439,18 +439,32 @@ def margins(metrics: str, pack: str | None) -> None:
 
 @main.command("import")
 @click.argument("adapter", metavar="ADAPTER")
-@click.argument("data", metavar="DATA_DIR", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("data", metavar="DATA", type=click.Path(exists=True, path_type=Path))
 @click.option("--period", required=True, metavar="YYYY-YY", help="The financial year: 2010-11 is the year ending "
               "31 March 2011.")
 @click.option("--authority", "authorities", multiple=True, metavar="CODE|NAME",
-              help="An authority by ONS code, DfE number or name; repeatable (default: every authority).")
+              help="An authority by ONS code, DfE number or name; repeatable (default: every authority). For an "
+                   "Annex A workbook, the authority's name.")
 @click.option("--region", metavar="NAME", help="Every authority of this region (as the neighbour groupings name it).")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="The folder to write one metrics file per authority into.")
 @_pack_option
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+              help="Annex A: the reference date (default: 31 March of the period); the figures cover the 12 months "
+                   "ending on it.")
+@click.option("--children", "children", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.csv",
+              help="Annex A: also list the children behind each shortfall, for your own audit, in this CSV file "
+                   "(never in the metrics file, a report or history).")
 def import_(adapter: str, data: Path, period: str, authorities: tuple[str, ...], region: str | None, output: Path,
-            pack: str | None) -> None:
-    """Write metrics files from published statistics, through one of the pack's adapters."""
+            pack: str | None, as_of: Any, children: Path | None) -> None:
+    """Write metrics files from published statistics (DATA is a folder of tables), through one of the
+    pack's adapters; or from the authority's Annex A workbook (DATA is an .xlsx file), through the
+    pack's derivations (comply import annex-a Annex_A.xlsx --period 2024-25 --authority NAME -o DIR)."""
+    if data.is_file():
+        _import_case_level(adapter, data, period, authorities, region, output, pack, as_of, children)
+        return
+    if as_of or children:
+        _fail([Problem(Location("--as-of" if as_of else "--children"), "only for an Annex A workbook (DATA a file)")])
     from .importer import Importer, file_name, read_adapter
     from .packs import date_of
     from .runner import pack_for, write_atomically
@@ -467,6 +481,45 @@ def import_(adapter: str, data: Path, period: str, authorities: tuple[str, ...],
     except OSError as error:
         _fail([Problem(Location(str(output)), f"cannot write: {error.strerror}")])
     click.echo(f"comply: wrote {len(chosen)} metrics file{'s' * (len(chosen) != 1)} to {output}", err=True)
+
+
+def _import_case_level(derivations: str, workbook: Path, period: str, authorities: tuple[str, ...],
+                       region: str | None, output: Path, pack: str | None, as_of: Any, children: Path | None) -> None:
+    """comply import annex-a: one metrics file from the authority's own Annex A workbook."""
+    from .importer import dump_metrics
+    from .packs import date_of
+    from .runner import pack_for, write_atomically
+
+    if len(authorities) != 1 or region:
+        _fail([Problem(Location("--authority"), "an Annex A workbook is one authority's: give its name once, "
+                                                 "and no --region")])
+    day = as_of.date() if as_of else None
+    if children is not None and (children.suffix.lower() != ".csv" or children.resolve() == workbook.resolve()):
+        _fail([Problem(Location(str(children)), "--children writes a new .csv file (never the workbook, nor a file "
+                                                "comply check would read)")])
+    try:
+        from .annexa import derive, file_name, read_derivations, shortfalls_csv
+
+        loaded = pack_for(pack or "ofsted-ilacs", on=date_of(day.isoformat() if day else None, period))
+        derived = derive(workbook, read_derivations(derivations, loaded), loaded, period, authorities[0], day,
+                         str(workbook), children=children is not None)
+        target = output / file_name(authorities[0], period)
+        if target.resolve() == workbook.resolve():
+            _fail([Problem(Location(str(target)), "would overwrite the workbook")])
+        output.mkdir(parents=True, exist_ok=True)
+        text = "\n".join(derived.comments) + "\n" + dump_metrics(derived.content) \
+            + "".join(line + "\n" for line in derived.trailer)
+        if children is not None:
+            write_atomically(children, shortfalls_csv(derived))
+        write_atomically(target, text)
+    except InputError as error:
+        _fail(error.problems)
+    except OSError as error:
+        _fail([Problem(Location(str(output)), f"cannot write: {error.strerror}")])
+    figures = len(derived.content["metrics"])
+    click.echo(f"comply: wrote {target}: {figures} figures from {len(derived.lists)} lists"
+               + (f"; the children behind the shortfalls to {children} (yours to keep safe)" if children else ""),
+               err=True)
 
 
 @main.command()
