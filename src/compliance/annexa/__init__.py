@@ -68,24 +68,45 @@ def derive(path: Path, derivations: Derivations, pack: Pack, period: str, author
            as_of: datetime.date | None = None, shown: str | None = None, children: bool = False) -> Derived:
     """Every metric the derivations give, from the workbook at ``path``; raise with every problem
     of the workbook (and write nothing) when any cell the figures rest on is not what it should be."""
-    import holidays
-
     from .vocabulary import Window
 
     start, end = window_of(period, as_of)
-    bank = holidays.country_holidays("GB", subdiv="ENG", years=range(start.year - 12, end.year + 2))
-    window = Window(start, end, tuple(sorted(bank)))
     shown = shown or str(path)
     book = Workbook(path, shown)
+    found = [(spec, *book.sheet_for(spec)) for spec in derivations.lists.values()]
+    ahead = [(spec, sheet) for spec, sheet, _ in found if sheet is not None]
+    after = {sheet: ahead[index + 1] for index, (_, sheet) in enumerate(ahead[:-1])}  # the list to read next
+    if ahead:
+        book.read_ahead(*ahead[0])  # first: the imports below happen while it is read
+    import holidays
+
+    bank = holidays.country_holidays("GB", subdiv="ENG", years=range(start.year - 12, end.year + 2))
+    window = Window(start, end, tuple(sorted(bank)))
+    try:
+        problems, figures, not_given, sheets, shortfalls = _derive_lists(
+            found, after, book, derivations, window, pack, children, shown)
+    finally:
+        book.close()
+    if problems:
+        raise WorkbookError(problems)
+    return _derived(path, derivations, pack, period, authority, as_of, end, window, figures, not_given, sheets,
+                    shortfalls)
+
+
+def _derive_lists(found: list[Any], after: dict[str, Any], book: Workbook, derivations: Derivations, window: Any,
+                  pack: Pack, children: bool, shown: str) -> tuple[list[Problem], dict[str, dict[str, Any]],
+                                                                   dict[str, str], dict[str, int],
+                                                                   list[tuple[str, str, int, str]]]:
     problems: list[Problem] = []
     figures: dict[str, dict[str, Any]] = {}
     not_given: dict[str, str] = {}
     sheets: dict[str, int] = {}
     shortfalls: list[tuple[str, str, int, str]] = []
-    for spec in derivations.lists.values():
+    for spec, sheet, ambiguous in found:
         wanted = [d for d in derivations.metrics.values() if d.list == spec.name]
-        sheet, ambiguous = book.sheet_for(spec)
         problems += ambiguous
+        if sheet in after:
+            book.read_ahead(*after[sheet])
         if sheet is None:
             for derivation in wanted:
                 not_given[derivation.metric] = f"the workbook has no sheet for {spec.title}" if not ambiguous \
@@ -99,16 +120,20 @@ def derive(path: Path, derivations: Derivations, pack: Pack, period: str, author
                 f"{read.bad_rows:,} of {read.rows:,} rows have problems" if read.bad_rows
                 else "the list cannot be used as it is") + "; nothing was written"))
             continue
-        for derivation in wanted:
-            figure, why = _figure(derivation, read, window, derivations, pack)
+        for derivation, (figure, why) in zip(wanted, _figures(wanted, read, window), strict=True):
             if figure is None:
                 not_given[derivation.metric] = why
             else:
                 figures[derivation.metric] = figure
                 if children:
                     shortfalls += _shortfall(derivation, read, window, pack)
-    if problems:
-        raise WorkbookError(problems)
+    return problems, figures, not_given, sheets, shortfalls
+
+
+def _derived(path: Path, derivations: Derivations, pack: Pack, period: str, authority: str,
+             as_of: datetime.date | None, end: datetime.date, window: Any, figures: dict[str, dict[str, Any]],
+             not_given: dict[str, str], sheets: dict[str, int], shortfalls: list[tuple[str, str, int, str]]
+             ) -> Derived:
     content = {"authority": authority, "period": period, **({"as_of": end.isoformat()} if as_of else {}),
                "pack": _pack_reference(pack),
                "metrics": {metric: figures[metric] for metric in derivations.metrics if metric in figures}}
@@ -132,43 +157,62 @@ def derive(path: Path, derivations: Derivations, pack: Pack, period: str, author
     return Derived(content, comments, trailer, sheets, shortfalls)
 
 
-def _figure(derivation: Derivation, read: ReadList, window: Any, derivations: Derivations, pack: Pack
-            ) -> tuple[dict[str, Any] | None, str]:
-    """One metric from its list: {numerator, denominator} or {value}, with its note; or None and why."""
+def _figures(wanted: list[Derivation], read: ReadList, window: Any) -> list[tuple[dict[str, Any] | None, str]]:
+    """Each wanted metric from its list, every count made in one pass over the list."""
+    plans = [_plan(derivation, read, window) for derivation in wanted]
+    aggregates = [expr for plan in plans if isinstance(plan, list) for expr in plan]
+    values = read.frame.select(aggregates).row(0, named=True) if aggregates else {}
+    return [(None, plan) if isinstance(plan, str) else _entry(derivation, read, window, values)
+            for derivation, plan in zip(wanted, plans, strict=True)]
+
+
+def _plan(derivation: Derivation, read: ReadList, window: Any) -> list[Any] | str:
+    """The aggregates one metric needs (named after it), or why the list cannot give it."""
     import polars as pl
 
-    from .vocabulary import expression, reads, says
+    from .vocabulary import expression, reads
 
-    spec = read.spec
     needed = [column for column, _ in reads([*derivation.rows, *(derivation.numerator or [])])]
     needed += list(derivation.mean_days or ())
     absent = [column for column in needed if column in read.missing]
     if absent:
-        return None, f"{spec.title} has no column for {absent[0].replace('_', ' ')} ({read.missing[absent[0]]})"
+        return f"{read.spec.title} has no column for {absent[0].replace('_', ' ')} ({read.missing[absent[0]]})"
     rows = expression(derivation.rows, window)
-    headers = read.headers
+    name = derivation.metric
+    if derivation.numerator is not None:
+        return [rows.sum().alias(f"{name}:n"), (rows & expression(derivation.numerator, window)).sum()
+                .alias(f"{name}:k")]
+    if derivation.mean_days is not None:
+        start, finish = derivation.mean_days
+        days = (pl.col(finish) - pl.col(start)).dt.total_days()
+        return [rows.sum().alias(f"{name}:n"), days.filter(rows & days.is_not_null()).mean().alias(f"{name}:mean")]
+    return [rows.sum().alias(f"{name}:n")]
+
+
+def _entry(derivation: Derivation, read: ReadList, window: Any, values: dict[str, Any]
+           ) -> tuple[dict[str, Any] | None, str]:
+    """A metric's {numerator, denominator} or {value}, with its note, from the list's counts; or None and why."""
+    from .vocabulary import says
+
+    spec, headers, name = read.spec, read.headers, derivation.metric
     where = f"Annex A {spec.title}, sheet {read.sheet!r}"
     counted = says(derivation.rows, headers, window) or "every row"
+    total = values[f"{name}:n"]
     if derivation.numerator is not None:
-        numerator = rows & expression(derivation.numerator, window)
-        total, hits = read.frame.select(rows.sum().alias("n"), numerator.sum().alias("k")).row(0)
         if not total:
             return None, f"no rows of {spec.title} meet: {counted}"
         note = f"{where}: {derivation.says}. Rows: {counted}; of them counted: " \
                f"{says(derivation.numerator, headers, window)}"
-        entry: dict[str, Any] = {"numerator": int(hits), "denominator": int(total)}
+        entry: dict[str, Any] = {"numerator": int(values[f"{name}:k"]), "denominator": int(total)}
     elif derivation.mean_days is not None:
         start, finish = derivation.mean_days
-        days = (pl.col(finish) - pl.col(start)).dt.total_days()
-        total, mean = read.frame.select(rows.sum().alias("n"), days.filter(rows & days.is_not_null()).mean()
-                                          .alias("mean")).row(0)
+        mean = values[f"{name}:mean"]
         if not total or mean is None:
             return None, f"no rows of {spec.title} meet: {counted}"
         note = f"{where}: {derivation.says}. Rows: {counted} ({int(total)}); days from {headers[start]} to " \
                f"{headers[finish]}"
         entry = {"value": round(float(mean), 1)}
     else:
-        total = read.frame.select(rows.sum()).item()
         note = f"{where}: {derivation.says}. Counted: {counted}"
         entry = {"value": int(total)}
     if derivation.estimated:

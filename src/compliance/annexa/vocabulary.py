@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
+else:
+    from .lazy import pl
 
 END = "end"  # in a span, the reference date rather than a column
 SPAN_UNITS = {"working_days": "working days", "days": "days", "months": "months"}

@@ -16,11 +16,15 @@ from __future__ import annotations
 import re
 import threading
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
+else:
+    from .lazy import pl
 
 from ..model import Location, Problem
 from .derivations import Column, ListSpec
@@ -85,6 +89,29 @@ class Workbook:
         self._scan: dict[str, tuple[list[tuple[str, str]], tuple[int, int] | None]] = {}
         self._thread = threading.Thread(target=self._scan_sheets, daemon=True)
         self._thread.start()
+        # the next list's cells are read while this one's are typed and counted (calamine and polars
+        # both work outside Python's lock), one list ahead, so memory stays one or two lists
+        self._ahead = ThreadPoolExecutor(max_workers=1)
+        self._loading: dict[str, Future[Any]] = {}
+
+    def read_ahead(self, spec: ListSpec, sheet: str) -> None:
+        """Start reading a list's cells now, for a read() to come."""
+        if sheet not in self._loading:
+            self._loading[sheet] = self._ahead.submit(self._load, spec, sheet)
+
+    def _load(self, spec: ListSpec, sheet: str) -> Any:
+        wanted = [column.header for column in spec.columns.values()]
+
+        def used(column: Any) -> bool:
+            return any(pattern.search(_header(column.name)) for pattern in wanted)
+
+        try:
+            return self.reader.load_sheet(sheet, header_row=0, dtypes="string", use_columns=used)
+        except Exception:  # fastexcel refuses a sheet with no cells at all
+            return None
+
+    def close(self) -> None:
+        self._ahead.shutdown(wait=True, cancel_futures=True)
 
     def _scan_sheets(self) -> None:
         try:
@@ -105,14 +132,10 @@ class Workbook:
 
     def read(self, spec: ListSpec, sheet: str) -> ReadList:
         """The list's columns that some figure reads, typed; its other columns are never converted."""
-        wanted = [column.header for column in spec.columns.values()]
-
-        def used(column: Any) -> bool:
-            return any(pattern.search(_header(column.name)) for pattern in wanted)
-
+        pending = self._loading.pop(sheet, None)
+        loaded = pending.result() if pending is not None else self._load(spec, sheet)
         try:
-            loaded = self.reader.load_sheet(sheet, header_row=0, dtypes="string", use_columns=used)
-            available = loaded.available_columns()
+            available = loaded.available_columns() if loaded is not None else []
         except Exception:  # fastexcel refuses a sheet with no cells at all
             loaded, available = None, []
         self._thread.join()
