@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from typing import Any
 
 from ..model import BENCHMARKS
+from .escaping import spreadsheet
 
 COLUMNS = ["authority", "code", "period", "kind", "id", "section", "title", "judgement", "status", "grade",
            "label", "score", "value", *BENCHMARKS, "timescale", "cites", "detail"]
@@ -14,7 +16,7 @@ COLUMNS = ["authority", "code", "period", "kind", "id", "section", "title", "jud
 
 def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = _SpreadsheetSafeWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for doc in documents:
         common = {"authority": doc["authority"], "code": doc["code"] or "", "period": doc["period"]}
@@ -36,3 +38,10 @@ def render(documents: list[dict[str, Any]], several: bool, table_format: str = "
                              "timescale": finding["timescale"] or "", "cites": " ".join(finding["cites"]),
                              "detail": finding["evidence"]})
     return buffer.getvalue()
+
+
+class _SpreadsheetSafeWriter(csv.DictWriter):  # type: ignore[type-arg]
+    """Rows whose text cells a spreadsheet reads as text, never as a formula (escaping.spreadsheet)."""
+
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
+        return super().writerow({name: spreadsheet(cell) for name, cell in rowdict.items()})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from ..cache import files_digest
 from ..model import Finding, Grade, Improvement, InputError, Location, Problem, Result
 
 SCHEMA_VERSION = 1
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def document(result: Result, *, fail_on: str, at: datetime.datetime | None = None) -> dict[str, Any]:
@@ -87,7 +89,8 @@ def read_result(path: Path) -> tuple[list[dict[str, Any]], bool]:
 
     try:
         with path.open(encoding="utf-8") as stream:
-            payload = json.load(stream)
+            text = stream.read()
+        payload = json.loads(text)
     except OSError as error:
         raise InputError([Problem(Location(str(path)), f"cannot read: {error.strerror}")]) from None
     except UnicodeDecodeError:
@@ -95,6 +98,13 @@ def read_result(path: Path) -> tuple[list[dict[str, Any]], bool]:
     except json.JSONDecodeError as error:
         raise InputError([Problem(Location(str(path), error.lineno, error.colno),
                                   f"not JSON: {error.msg}")]) from None
+    if _SURROGATE_ESCAPE.search(text):  # JSON can write half a UTF-16 pair, which no text can hold
+        try:
+            json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as error:
+            half = error.object[error.start]
+            raise InputError([Problem(Location(str(path)), "not a comply result: text holds half of a UTF-16 pair "
+                                      f"(\\u{ord(half):04x}), which is not a character")]) from None
     problems = validate(Document(str(path), payload), "result")
     if problems:
         raise InputError([Problem(p.location, "not a comply result: " + p.message) for p in problems[:5]])

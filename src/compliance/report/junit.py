@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree
 
+from .escaping import printable
+
 
 def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
     root = ElementTree.Element("testsuites", name="comply")
@@ -32,7 +34,7 @@ def render(documents: list[dict[str, Any]], several: bool, table_format: str = "
         suite.set("errors", "0")
         suite.set("skipped", str(skipped))
     ElementTree.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + printable(ElementTree.tostring(root, encoding="unicode")) + "\n"
 
 
 def _case(suite: ElementTree.Element, classname: str, name: str, score: int | None, label: str | None, text: str,

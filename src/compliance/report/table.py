@@ -12,6 +12,7 @@ from typing import Any
 from tabulate import tabulate
 
 from . import shape
+from .escaping import printable
 
 WIDTH = 100
 
@@ -19,7 +20,7 @@ WIDTH = 100
 def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
     parts = [_comparison(documents, table_format)] if len(documents) > 1 else []
     parts += [_one(document, table_format) for document in documents]
-    return "\n\n".join(parts) + "\n"
+    return printable("\n\n".join(parts) + "\n")
 
 
 def _comparison(documents: list[dict[str, Any]], table_format: str) -> str:
