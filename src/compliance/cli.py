@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
 from functools import partial
 from pathlib import Path
@@ -31,20 +34,40 @@ class InputFailed(click.ClickException):
 
 
 class Interrupted(click.ClickException):
-    """Ctrl-C: not everything was checked, so exit 2; files being written are left as they were."""
+    """Ctrl-C or SIGTERM: not everything was done, so exit 2; says which output files were written.
+
+    A file being written when it came is left as it was (outputs.write removes its temporary file).
+    """
 
     exit_code = EXIT_ERROR
 
+    def __init__(self, written: list[Path]) -> None:
+        super().__init__("interrupted")
+        self.written = written
+
     def show(self, file: Any = None) -> None:
-        click.echo("comply: interrupted; no output file was changed", err=True)
+        if not self.written:
+            click.echo("comply: interrupted; no output file was changed", err=True)
+        else:
+            click.echo(f"comply: interrupted; wrote {', '.join(map(str, self.written))}; "
+                       "no other output file was changed", err=True)
+
+
+#: Signals that stop a run as Ctrl-C does, so that it cleans up and says what it wrote.
+STOPPING = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
 
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
+        ctx.obj = {"written": []}  # each output file, as it lands
+        previous = {number: signal.signal(number, signal.default_int_handler) for number in STOPPING}
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            raise Interrupted("interrupted") from None
+            raise Interrupted(ctx.obj["written"]) from None
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
 
 
 def _fail(problems: list[Problem]) -> NoReturn:
@@ -65,7 +88,7 @@ def main(context: click.Context, debug: bool, config_file: Path | None) -> None:
     1 all checked and some judgement at or worse than it; 2 bad usage, or some
     input could not be checked.
     """
-    context.obj = {"debug": debug}
+    context.obj["debug"] = debug
     if context.invoked_subcommand == "check":
         from . import config
 
@@ -77,6 +100,7 @@ def main(context: click.Context, debug: bool, config_file: Path | None) -> None:
                 context.default_map = {"check": config.defaults(found)}
             except InputError as error:
                 _fail(error.problems)
+            context.obj["config"] = found
 
 
 def _pack_option(function: Any) -> Any:
@@ -108,7 +132,6 @@ def _emit(documents: list[dict[str, Any]], several: bool, output_format: str, ou
           table_format: str, quiet: bool) -> list[Problem]:
     """Write each -o file and standard output; return the problems of files that could not be written."""
     from .report import FORMATS, format_for, render
-    from .runner import write_atomically
 
     explicit = click.get_current_context().get_parameter_source("output_format") is not ParameterSource.DEFAULT
     plan = []
@@ -124,24 +147,61 @@ def _emit(documents: list[dict[str, Any]], several: bool, output_format: str, ou
         if table_format not in tabulate_formats:
             raise click.BadParameter(f"{table_format!r} is not a tabulate table style; try one of: "
                                      + ", ".join(sorted(tabulate_formats)), param_hint="--table-format")
+    if not quiet and FORMATS[output_format].binary and not outputs:
+        raise click.BadParameter(f"{output_format} is a binary format: write it to a file with -o",
+                                 param_hint="--format")
     problems = []
     rendered: dict[str, str | bytes] = {}
     for path, name in plan:
         if name not in rendered:
             rendered[name] = render(name, documents, several, table_format)
-        try:
-            write_atomically(path, rendered[name])
-        except OSError as error:
-            problems.append(Problem(Location(str(path)), f"cannot write: {error.strerror}"))
-    if not quiet:
-        if FORMATS[output_format].binary:
-            if not outputs:
-                raise click.BadParameter(f"{output_format} is a binary format: write it to a file with -o",
-                                         param_hint="--format")
-        else:
-            text = rendered.get(output_format) or render(output_format, documents, several, table_format)
-            click.echo(text, nl=False)
+        problems += _write(path, rendered[name])
+    if not quiet and not FORMATS[output_format].binary:
+        text = rendered.get(output_format) or render(output_format, documents, several, table_format)
+        problems += _print(str(text))
     return problems
+
+
+def _refuse_overwriting(outputs: tuple[Path, ...], inputs: dict[Path, str], problems: list[Problem]) -> None:
+    """Exit 2, before anything is written, when an output file is one of the inputs (or comply.yaml)."""
+    from .outputs import overwritten_inputs
+
+    found = click.get_current_context().find_root().obj.get("config")
+    refused = overwritten_inputs(outputs, {**inputs, **({found: "config file"} if found else {})})
+    if refused:
+        _fail([*problems, *refused])
+
+
+def _write(path: Path, content: Any) -> list[Problem]:
+    """Write one output file (outputs.write) and note it as written; the problem when it cannot be."""
+    from .outputs import write
+
+    try:
+        write(path, content)
+    except OSError as error:
+        return [Problem(Location(str(path)), f"cannot write: {error.strerror}")]
+    click.get_current_context().find_root().obj["written"].append(path)
+    return []
+
+
+def _print(text: str) -> list[Problem]:
+    """Print a command's output; the problem when standard output cannot take it (a full disk, a closed pipe)."""
+    try:
+        click.echo(text, nl=False)
+    except OSError as error:
+        with contextlib.suppress(OSError, ValueError):  # what is still buffered would fail again at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return [Problem(Location("standard output"), f"cannot write: {error.strerror}")]
+    return []
+
+
+def _show(text: str) -> None:
+    """Print what a browsing command found (names and titles from packs and metrics files, as written)."""
+    from .report.escaping import printable
+
+    problems = _print(printable(text))
+    if problems:
+        _fail(problems)
 
 
 def _exit_status(documents: list[dict[str, Any]], fail_on: str) -> int:
@@ -196,6 +256,7 @@ def check(metrics: tuple[str, ...], pack: str | None, output_format: str, output
     if rank:
         _set_rank(documents, rank)
     if documents:
+        _refuse_overwriting(outputs, run.inputs, run.problems)
         run.problems += _emit(documents, run.several, output_format, outputs, table_format, quiet)
         if record:
             run.problems += _record(record, documents)
@@ -242,7 +303,7 @@ def _record(database: str, documents: list[dict[str, Any]]) -> list[Problem]:
 
     try:
         history = History(database)
-        replaced = sum(history.record(doc) for doc in documents)
+        replaced = history.record(documents)
         history.close()
     except InputError as error:
         return error.problems
@@ -268,6 +329,7 @@ def report(result: Path, output_format: str, outputs: tuple[Path, ...], table_fo
     except InputError as error:
         _fail(error.problems)
     status = _exit_status(documents, fail_on)
+    _refuse_overwriting(outputs, {result: "saved result"}, [])
     problems = _emit(documents, several, output_format, outputs, table_format, quiet)
     if problems:
         _fail(problems)
@@ -280,26 +342,25 @@ def report(result: Path, output_format: str, outputs: tuple[Path, ...], table_fo
               help="Write the template to FILE instead of standard output.")
 def template(pack: str | None, output: Path | None) -> None:
     """Print a metrics file to fill in: every metric with its unit, range and definition."""
-    from .runner import pack_for
     from .template import render
 
-    _write_or_print(lambda: render(pack_for(pack)), output)
+    _write_or_print(render, pack, output)
 
 
-def _write_or_print(make: Any, output: Path | None) -> None:
-    """The text ``make()`` returns, written to ``output`` atomically, or printed; problems exit 2."""
-    from .runner import write_atomically
+def _write_or_print(make: Any, pack: str | None, output: Path | None) -> None:
+    """The text ``make(loaded pack)`` returns, written to ``output`` (never over the pack), or printed."""
+    from .runner import pack_for
 
     try:
-        text = make()
-        if output:
-            write_atomically(output, text)
-        else:
-            click.echo(text, nl=False)
+        loaded = pack_for(pack)
+        text = make(loaded)
     except InputError as error:
         _fail(error.problems)
-    except OSError as error:
-        _fail([Problem(Location(str(output or "-")), f"cannot write: {error.strerror}")])
+    if output:
+        _refuse_overwriting((output,), {Path(folder): "pack" for folder in (loaded.path, *loaded.parent_paths)}, [])
+    problems = _write(output, text) if output else _print(text)
+    if problems:
+        _fail(problems)
 
 
 @main.group()
@@ -321,8 +382,8 @@ def rules_list(pack: str | None) -> None:
         _fail(error.problems)
     rows = [[rule.id, rule.judgement, rule.metric, rule.timescale or "", ", ".join(rule.cites)]
             for rule in loaded.rules]
-    click.echo(f"{loaded.title} ({loaded.id} {loaded.version}): {len(rows)} rules")
-    click.echo(tabulate(rows, headers=["Rule", "Judgement", "Metric", "Timescale", "Cites"]))
+    _show(f"{loaded.title} ({loaded.id} {loaded.version}): {len(rows)} rules\n"
+          + tabulate(rows, headers=["Rule", "Judgement", "Metric", "Timescale", "Cites"]) + "\n")
 
 
 def _find_rule(pack: Any, rule_id: str) -> Any:
@@ -348,7 +409,7 @@ def rules_show(rule_id: str, pack: str | None) -> None:
     except InputError as error:
         _fail(error.problems)
     rule = _find_rule(loaded, rule_id)
-    click.echo(rule_section(loaded, rule) + f"\n\ndefined at {rule.location}")
+    _show(rule_section(loaded, rule) + f"\n\ndefined at {rule.location}\n")
 
 
 @rules.command("doc")
@@ -358,9 +419,8 @@ def rules_show(rule_id: str, pack: str | None) -> None:
 def rules_doc(pack: str | None, output: Path | None) -> None:
     """Write PACK's Markdown catalogue: judgement tree, every rule, the metric catalogue."""
     from .packdoc import render
-    from .runner import pack_for
 
-    _write_or_print(lambda: render(pack_for(pack)), output)
+    _write_or_print(render, pack, output)
 
 
 @main.command()
@@ -376,7 +436,7 @@ def explain(rule_id: str, metrics: str, pack: str | None) -> None:
     if run.problems:
         _fail(run.problems)
     result = run.results[0]
-    click.echo(explain_rule(result, _find_rule(result.pack, rule_id)), nl=False)
+    _show(explain_rule(result, _find_rule(result.pack, rule_id)))
 
 
 @main.command("import")
@@ -395,7 +455,7 @@ def import_(adapter: str, data: Path, period: str, authorities: tuple[str, ...],
     """Write metrics files from published statistics, through one of the pack's adapters."""
     from .importer import Importer, file_name, read_adapter
     from .packs import date_of
-    from .runner import pack_for, write_atomically
+    from .runner import pack_for
 
     try:
         loaded = pack_for(pack, on=date_of(None, period))  # a family's version in force at the period's end
@@ -403,7 +463,9 @@ def import_(adapter: str, data: Path, period: str, authorities: tuple[str, ...],
         chosen = importer.authorities(list(authorities), region)
         output.mkdir(parents=True, exist_ok=True)
         for authority in chosen:
-            write_atomically(output / file_name(authority), importer.metrics_file(authority))
+            problems = _write(output / file_name(authority), importer.metrics_file(authority))
+            if problems:
+                _fail(problems)
     except InputError as error:
         _fail(error.problems)
     except OSError as error:
@@ -450,9 +512,8 @@ def rules_lint(pack: str | None) -> None:
     from .lint import lint
 
     findings = lint(_pack_folder(pack))
-    for finding in findings:
-        click.echo(str(finding))
-    click.echo(f"{len(findings)} problem{'' if len(findings) == 1 else 's'} found")
+    _show("".join(f"{finding}\n" for finding in findings)
+          + f"{len(findings)} problem{'' if len(findings) == 1 else 's'} found\n")
     sys.exit(EXIT_FINDINGS if findings else EXIT_OK)
 
 
@@ -468,14 +529,13 @@ def rules_test(pack: str | None) -> None:
         cases = load_cases(loaded)
     except InputError as error:
         _fail(error.problems)
-    failed = 0
+    failed, lines = 0, []
     for case in cases:
         mismatches = run_case(loaded, case)
         if mismatches:
             failed += 1
-            for mismatch in mismatches:
-                click.echo(f"{case.location}: {case.name}: {mismatch}")
-    click.echo(f"{len(cases) - failed} passed, {failed} failed")
+            lines += [f"{case.location}: {case.name}: {mismatch}\n" for mismatch in mismatches]
+    _show("".join(lines) + f"{len(cases) - failed} passed, {failed} failed\n")
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 

@@ -9,8 +9,9 @@ runs writing to it at the same time all land.
 from __future__ import annotations
 
 import datetime
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -124,32 +125,36 @@ class History:
     def close(self) -> None:
         self.connection.close()
 
-    def record(self, document: dict[str, Any]) -> bool:
-        """Store one result document; True when it replaced an earlier run of the same key."""
-        authority, period, pack_id = document["authority"], document["period"], document["pack"]["id"]
-        values = document["values"]
+    def record(self, documents: Iterable[dict[str, Any]]) -> int:
+        """Store result documents, all or none; how many replaced an earlier run of the same key."""
         try:
             with self.transaction() as db:
-                replaced = db.execute("DELETE FROM runs WHERE authority = ? AND period = ? AND pack_id = ?",
-                                      (authority, period, pack_id)).rowcount > 0
-                run_id = db.execute(
-                    "INSERT INTO runs (authority, code, period, pack_id, pack_version, pack_sha256, metrics_file,"
-                    " metrics_sha256, recorded_at, comply_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (authority, document["code"], period, pack_id, document["pack"]["version"],
-                     document["pack"].get("sha256", ""), document["metrics_file"], document["metrics_sha256"],
-                     datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
-                     document["run"]["comply_version"]),
-                ).lastrowid
-                db.executemany("INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-                    (run_id, position, j["id"], j["section"], j["title"], j["grade"], j["label"], j["score"])
-                    for position, j in enumerate(document["judgements"])])
-                db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-                    (run_id, f["rule"], f["judgement"], f["metric"], f["status"], f["grade"], f["score"],
-                     f["evidence"]) for f in document["findings"]])
-                db.executemany("INSERT INTO figures VALUES (?, ?, ?, ?)", [
-                    (run_id, metric, float(value), isinstance(value, bool)) for metric, value in values.items()])
+                return sum(self._record_one(db, document) for document in documents)
         except sqlite3.Error as error:
             raise self.failure(error) from None
+
+    @staticmethod
+    def _record_one(db: sqlite3.Connection, document: dict[str, Any]) -> bool:
+        authority, period, pack_id = document["authority"], document["period"], document["pack"]["id"]
+        values = document["values"]
+        replaced = db.execute("DELETE FROM runs WHERE authority = ? AND period = ? AND pack_id = ?",
+                              (authority, period, pack_id)).rowcount > 0
+        run_id = db.execute(
+            "INSERT INTO runs (authority, code, period, pack_id, pack_version, pack_sha256, metrics_file,"
+            " metrics_sha256, recorded_at, comply_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (authority, document["code"], period, pack_id, document["pack"]["version"],
+             document["pack"].get("sha256", ""), document["metrics_file"], document["metrics_sha256"],
+             datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
+             document["run"]["comply_version"]),
+        ).lastrowid
+        db.executemany("INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+            (run_id, position, j["id"], j["section"], j["title"], j["grade"], j["label"], j["score"])
+            for position, j in enumerate(document["judgements"])])
+        db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+            (run_id, f["rule"], f["judgement"], f["metric"], f["status"], f["grade"], f["score"],
+             f["evidence"]) for f in document["findings"]])
+        db.executemany("INSERT INTO figures VALUES (?, ?, ?, ?)", [
+            (run_id, metric, float(value), isinstance(value, bool)) for metric, value in values.items()])
         return replaced
 
     def earlier(self, authority: str, pack_id: str, period: str) -> Earlier:

@@ -15,6 +15,7 @@ from .engine import evaluate, strict_check
 from .history import History
 from .loader import Document
 from .model import InputError, Location, Pack, Problem, Result, Submission
+from .outputs import history_files
 from .packs import date_of, find_pack, load_pack, select
 from .submissions import (
     build_submission,
@@ -35,6 +36,7 @@ class CheckRun:
     results: list[Any] = field(default_factory=list)  # Results, or what check's transform made of them
     problems: list[Problem] = field(default_factory=list)
     several: bool = False  # several files, or a folder: JSON gives an array
+    inputs: dict[Path, str] = field(default_factory=dict)  # every file and pack folder read, and what it is
 
 
 def metrics_paths(arguments: list[str]) -> tuple[list[Path], list[Problem], bool]:
@@ -90,6 +92,10 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
     """
     paths, problems, several = metrics_paths(arguments)
     run = CheckRun(problems=problems, several=several)
+    run.inputs = {path: "metrics file" for path in paths}
+    run.inputs.update({Path(name): what for name, what in ((waivers, "waivers file"),
+                                                           (benchmarks, "benchmarks file")) if name})
+    run.inputs.update({path: "history database" for path in history_files(history)} if history else {})
     try:
         shared_waivers = read_waivers(waivers) if waivers else None
         shared_benchmarks = read_benchmarks(benchmarks) if benchmarks else None
@@ -99,8 +105,9 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
         run.problems += error.problems
         return run
     options = _Options(pack, strict, only, shared_waivers, shared_benchmarks, history)
-    for done, (outcome, file_problems) in enumerate(_outcomes(paths, options, transform), 1):
+    for done, (outcome, file_problems, pack_folders) in enumerate(_outcomes(paths, options, transform), 1):
         run.problems += [p for p in file_problems if p not in run.problems]  # a broken pack, once
+        run.inputs.update((Path(folder), "pack") for folder in pack_folders)
         if outcome is not None:
             run.results.append(outcome)
         if on_file:
@@ -109,7 +116,7 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
 
 
 def _outcomes(paths: list[Path], options: _Options, transform: Callable[[Result], Any] | None
-              ) -> Iterator[tuple[Any, list[Problem]]]:
+              ) -> Iterator[tuple[Any, list[Problem], tuple[str, ...]]]:
     workers = _workers(len(paths)) if transform is not None else 1
     if workers == 1:
         for path in paths:
@@ -142,15 +149,21 @@ def _workers(files: int) -> int:
 
 def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for name in ("SIGTERM", "SIGHUP"):  # the parent turns these into KeyboardInterrupt; a worker just ends
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any] | None
-               ) -> tuple[Any, list[Problem]]:
+               ) -> tuple[Any, list[Problem], tuple[str, ...]]:
+    """The file's result (transformed), its problems, and the folders of the pack it was checked against."""
+    folders: tuple[str, ...] = ()
     try:
         document = read_metrics(path)
         reference = options.pack or document.data.get("pack")
         on = date_of(document.data.get("as_of"), document.data.get("period"))
         chosen = select(pack_for(reference, None if options.pack else path.parent, on), options.only)
+        folders = (chosen.path, *chosen.parent_paths)
         submission = build_submission(document, chosen)
         if options.waivers is not None:
             submission = _with_shared_waivers(submission, options.waivers, chosen)
@@ -166,9 +179,9 @@ def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any]
         if options.strict:
             strict_check(chosen, submission)
     except InputError as error:
-        return None, error.problems
+        return None, error.problems, folders
     result = replace(evaluate(chosen, submission), earlier=earlier)
-    return (transform(result) if transform else result), []
+    return (transform(result) if transform else result), [], folders
 
 
 def _with_shared_waivers(submission: Submission, document: Document, pack: Pack) -> Submission:
@@ -179,29 +192,3 @@ def _with_shared_waivers(submission: Submission, document: Document, pack: Pack)
     if problems:
         raise InputError(problems)
     return replace(submission, waivers=submission.waivers + tuple(found))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write ``content`` to ``path`` so that readers see the old file or the new, never half."""
-    import tempfile
-
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp makes the file private; give it the mode a new file would have (or the old file's)
-        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
