@@ -485,15 +485,20 @@ def history(database: str, authority: str | None, metrics: tuple[str, ...], outp
     from .history import History
     from .report.history import render
 
+    text = None
     try:
-        store = History(database)
-        text = render(store, authority, metrics, output_format)
-        store.close()
+        store = History.reader(database)
+        if store is not None:
+            with store.reading():
+                text = render(store, authority, metrics, output_format)
+            store.close()
     except InputError as error:
         _fail(error.problems)
     if text is None:
         _fail([Problem(Location(database), f"no recorded runs{' for ' + authority if authority else ''}")])
-    click.echo(text, nl=False)
+    problems = _print(text)
+    if problems:
+        _fail(problems)
 
 
 def _pack_folder(pack: str | None) -> Path:

@@ -66,16 +66,22 @@ CREATE INDEX IF NOT EXISTS runs_by_authority ON runs (authority, pack_id, period
 """
 
 BUSY_SECONDS = 60
+TABLES = {"runs", "judgements", "findings", "figures"}
 
 
 class History:
-    """A history database, opened (and created if need be) at ``path``."""
+    """A history database, opened (and created if need be) at ``path``.
+
+    A database that is not a comply history (another application's SQLite file) is
+    refused before anything in it is changed, whether it is opened to record or to read.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         try:
             self.connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
             self.connection.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
+            self._check_is_ours()
             self.connection.execute("PRAGMA foreign_keys = ON")
             if self.connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self.connection.execute("PRAGMA journal_mode = WAL")
@@ -88,28 +94,62 @@ class History:
 
     @classmethod
     def reader(cls, path: str | Path) -> History | None:
-        """The database opened for reading only, or None when there is none yet."""
+        """The database opened for reading only, or None when there is none yet.
+
+        Nothing in it changes, not even its journal mode. In a folder we cannot write, where
+        SQLite cannot make the shared-memory file a reader of a WAL database needs, it is
+        read as an immutable file: no one can be recording into it there.
+        """
         if not Path(path).is_file():
             return None
         history = cls.__new__(cls)
         history.path = str(path)
+        uri = f"{Path(path).resolve().as_uri()}?mode=ro"
         try:
-            history.connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
-                                                 timeout=BUSY_SECONDS)
+            try:
+                history.connection = sqlite3.connect(uri, uri=True, timeout=BUSY_SECONDS)
+                history.connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opening is lazy
+            except sqlite3.OperationalError:
+                if os.access(Path(path).resolve().parent, os.W_OK):
+                    raise
+                history.connection = sqlite3.connect(uri + "&immutable=1", uri=True)
             history.connection.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
-            tables = {row[0] for row in history.connection.execute("SELECT name FROM sqlite_master")}
+            tables = history._check_is_ours()
         except sqlite3.Error as error:
             raise history.failure(error) from None
-        if "runs" not in tables:  # created a moment ago by a run still writing its tables: no history yet
+        except InputError:
+            history.connection.close()
+            raise
+        if not tables:  # created a moment ago by a run still writing its tables: no history yet
             history.connection.close()
             return None
         return history
+
+    def _check_is_ours(self) -> set[str]:
+        """The database's tables: none (a new database) or comply's; InputError for anything else."""
+        tables = {row[0] for row in self.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                  if not row[0].startswith("sqlite_")}
+        if tables and not tables >= TABLES:
+            self.connection.close()
+            raise InputError([Problem(Location(self.path), "not a comply history database: its tables are "
+                                      + ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else ""))])
+        return tables
 
     def failure(self, error: sqlite3.Error) -> InputError:
         message = str(error)
         if "file is not a database" in message:
             message = "not a comply history database (nor SQLite)"
+        elif "malformed" in message:
+            message = f"the database is damaged ({message}); record into a new one, or restore a copy"
         return InputError([Problem(Location(self.path), f"history database: {message}")])
+
+    @contextmanager
+    def reading(self) -> Iterator[History]:
+        """Read from the database: a damaged or unexpected one is an InputError naming it, not a crash."""
+        try:
+            yield self
+        except sqlite3.Error as error:
+            raise self.failure(error) from None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
