@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import repeat
@@ -127,11 +128,14 @@ def _outcomes(paths: list[Path], options: _Options, transform: Callable[[Result]
 
     yield _check_one(paths[0], options, transform)  # loads the pack here, so every fork inherits it
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(os.getpid(),)) as pool:
         try:
             yield from pool.map(_check_one, paths[1:], repeat(options), repeat(transform), chunksize=4)
-        except BaseException:
+        except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped reading: stop the workers too
             pool.shutdown(wait=False, cancel_futures=True)
+            for worker in multiprocessing.active_children():
+                worker.terminate()  # one may be waiting on a file (a pipe) for ever: do not wait for it
             raise
 
 
@@ -147,11 +151,38 @@ def _workers(files: int) -> int:
     return max(1, min(wanted, files // 4))
 
 
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+def _start_worker(parent: int) -> None:
+    """In each worker: Ctrl-C is the parent's to handle, SIGTERM or SIGHUP ends it, and it dies with ``parent``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):  # the parent turns these into KeyboardInterrupt; a worker just ends
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """End this process when ``parent`` ends, however it ends (even by SIGKILL), so no worker is orphaned.
+
+    On Linux the kernel does it at once (PR_SET_PDEATHSIG); elsewhere a thread watches the
+    parent's pid every second. A parent gone before we asked is noticed by the pid check.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        set_parent_death_signal = 1  # PR_SET_PDEATHSIG, from <linux/prctl.h>
+        if ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL, 0, 0, 0) == 0:
+            if os.getppid() != parent:
+                os._exit(1)
+            return
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any] | None
