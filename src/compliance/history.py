@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from . import periods
 from .model import Earlier, InputError, Location, Problem
 
 SCHEMA = """
@@ -198,11 +199,14 @@ class History:
         return replaced
 
     def earlier(self, authority: str, pack_id: str, period: str) -> Earlier:
-        """What was recorded for this authority and pack in periods before ``period``."""
+        """What was recorded for this authority and pack in the periods before ``period`` of its series.
+
+        A quarter's earlier periods are quarters, a year's are years (see periods.py).
+        """
         try:
-            runs = self.connection.execute(
-                "SELECT id, period FROM runs WHERE authority = ? AND pack_id = ? AND period < ? ORDER BY period",
-                (authority, pack_id, period)).fetchall()
+            recorded = dict(self.connection.execute(
+                "SELECT period, id FROM runs WHERE authority = ? AND pack_id = ?", (authority, pack_id)).fetchall())
+            runs = [(recorded[earlier], earlier) for earlier in periods.before(period, recorded)]
             judgements: dict[str, dict[str, str | None]] = {}
             values: dict[str, dict[str, float | bool]] = {}
             for run_id, run_period in runs:
@@ -226,9 +230,10 @@ class History:
         if authority:
             query += " WHERE lower(authority) = lower(?) OR lower(coalesce(code, '')) = lower(?)"
             arguments = (authority, authority)
-        rows = self.connection.execute(query + " ORDER BY authority, pack_id, period", arguments).fetchall()
+        rows = self.connection.execute(query, arguments).fetchall()
         names = ("id", "authority", "code", "period", "pack_id", "pack_version", "recorded_at")
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        runs = [dict(zip(names, row, strict=True)) for row in rows]
+        return sorted(runs, key=lambda run: (run["authority"], run["pack_id"], periods.order(run["period"])))
 
     def judgements_of(self, run_id: int) -> list[tuple[str, str, str, str | None, int | None]]:
         return self.connection.execute(

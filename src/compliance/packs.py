@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cache as pack_cache
-from . import expressions
+from . import expressions, periods
 from .loader import Document, read_yaml
 from .model import (
     BENCHMARKS,
@@ -113,13 +113,13 @@ def _version_in_force(family: Path, reference: str, on: datetime.date) -> Path:
 
 
 def date_of(as_of: str | None, period: str | None) -> datetime.date | None:
-    """The date a metrics file speaks for: its as_of, else the end of its period (31 March)."""
+    """The date a metrics file speaks for: its as_of, else the last day of its period (periods.end)."""
     try:
         if as_of:
             return datetime.date.fromisoformat(as_of)
         if period:
-            return datetime.date(int(period[:4]) + 1, 3, 31)
-    except ValueError:
+            return periods.end(period)
+    except (ValueError, KeyError):
         return None
     return None
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from . import periods
 from .loader import Document, PathKey, read_yaml
 from .model import Earlier, InputError, Metric, MetricValue, Pack, Problem, Submission, Unit, Waiver
 from .schema import did_you_mean, validate
@@ -126,7 +127,7 @@ def with_earlier(submission: Submission, earlier: Earlier) -> Submission:
             values[metric_id] = item
             continue
         benchmarks = dict(item.benchmarks)
-        benchmarks.setdefault("previous", recorded[max(recorded)])
+        benchmarks.setdefault("previous", recorded[max(recorded, key=periods.order)])
         values[metric_id] = replace(item, benchmarks=benchmarks, history={**recorded, **item.history})
     return replace(submission, values=values)
 
@@ -198,6 +199,7 @@ class _Checker:
             period: self._typed(metric, figure, path + ("history", period), f"history {period}")
             for period, figure in long_form.get("history", {}).items()
         }
+        self._check_series(metric_id, list(history), path + ("history",))
         if long_form.get("estimated") and not long_form.get("note"):
             self.problem(path + ("estimated",), f"{metric_id}: an estimated figure needs a note saying "
                                                 "how it was estimated")
@@ -215,6 +217,18 @@ class _Checker:
             note=long_form.get("note"),
             estimated=_estimated_fields(long_form.get("estimated", False)),
         )
+
+    def _check_series(self, metric_id: str, earlier: list[str], path: PathKey) -> None:
+        """History holds earlier periods of the file's own series: years for a year, quarters for a quarter."""
+        period = self.document.data["period"]
+        for other in earlier:
+            where = self.document.where_key(path + (other,))
+            if periods.series(other) != periods.series(period):
+                self.problems.append(Problem(where, f"{metric_id}: history {other} is a {periods.series(other)}, "
+                                         f"but {period} is a {periods.series(period)}; annual and quarterly "
+                                         "figures are different series"))
+            elif periods.order(other) >= periods.order(period):
+                self.problems.append(Problem(where, f"{metric_id}: history {other} does not come before {period}"))
 
     def _value(self, metric: Metric, form: dict[str, Any], path: PathKey
                ) -> tuple[float | bool, float | None, float | None] | None:

@@ -10,6 +10,7 @@ from typing import Any
 from tabulate import tabulate
 
 from ..history import History
+from ..periods import series
 from .escaping import markdown, printable, spreadsheet
 
 
@@ -39,20 +40,24 @@ def collect(store: History, authority: str | None, metrics: tuple[str, ...]) -> 
 
 
 def _mark_changes(cells: dict[str, dict[str, Any]], periods: list[str], measure: Any, lower_is_better: bool) -> None:
-    """Each cell gets change: improved, declined, same, or None (first period, or nothing to compare)."""
-    previous = None
+    """Each cell gets change: improved, declined, same, or None (first period, or nothing to compare).
+
+    A period is compared with the one before it in its series: a quarter with the quarter before.
+    """
+    previous: dict[str, Any] = {}
     for period in periods:
         cell = cells.get(period)
         if cell is None:
             continue
-        now = measure(cell)
-        if previous is None or now is None:
+        now, before = measure(cell), previous.get(series(period))
+        if before is None or now is None:
             cell["change"] = None
-        elif now == previous:
+        elif now == before:
             cell["change"] = "same"
         else:
-            cell["change"] = "improved" if (now < previous) == lower_is_better else "declined"
-        previous = now if now is not None else previous
+            cell["change"] = "improved" if (now < before) == lower_is_better else "declined"
+        if now is not None:
+            previous[series(period)] = now
 
 
 def render(store: History, authority: str | None, metrics: tuple[str, ...], output_format: str) -> str | None:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import periods
 from ..model import BENCHMARK_WORDS, TIMESCALES
+
+
+def _by_period(item: tuple[str, Any]) -> Any:
+    return periods.order(item[0])
 
 
 def record_rows(doc: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -138,7 +143,7 @@ def changed_judgements(doc: dict[str, Any]) -> list[dict[str, Any]]:
         earlier = history.get("judgements", {}).get(judgement["id"], {})
         if not earlier:
             continue
-        series = [*sorted(earlier.items()), (doc["period"], judgement["label"])]
+        series = [*sorted(earlier.items(), key=_by_period), (doc["period"], judgement["label"])]
         last = series[-2][1]
         if last != judgement["label"]:
             scores = {grade["label"]: grade["score"] for grade in doc["scale"]}
@@ -162,6 +167,6 @@ def key_metric_series(doc: dict[str, Any]) -> list[dict[str, Any]]:
         if not isinstance(finding["value"], int | float) or isinstance(finding["value"], bool):
             continue
         seen.add(metric)
-        points = [*sorted(history[metric].items()), (doc["period"], finding["value"])]
+        points = [*sorted(history[metric].items(), key=_by_period), (doc["period"], finding["value"])]
         series.append({"metric": metric, "title": finding["title"], "unit": finding["unit"], "points": points})
     return series
