@@ -74,10 +74,35 @@ def _fail(problems: list[Problem]) -> NoReturn:
     raise InputFailed(problems)
 
 
+class _RefusesEmpty(click.Parameter):
+    """A parameter that refuses an empty or blank value, which names no file, pack, grade or id.
+
+    (An empty path is the current folder to Python, and an empty pack the default one.)
+    """
+
+    def process_value(self, ctx: click.Context, value: Any) -> Any:
+        values = value if isinstance(value, (tuple, list)) else (value,)
+        if any(isinstance(item, str) and not item.strip() for item in values):
+            raise click.BadParameter("the value is empty", ctx=ctx, param=self)
+        return super().process_value(ctx, value)
+
+
+class _Option(_RefusesEmpty, click.Option):
+    pass
+
+
+class _Argument(_RefusesEmpty, click.Argument):
+    pass
+
+
+_option = partial(click.option, cls=_Option)
+_argument = partial(click.argument, cls=_Argument)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="comply")
-@click.option("--debug", is_flag=True, hidden=True, help="Show a traceback for internal errors.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+@_option("--debug", is_flag=True, hidden=True, help="Show a traceback for internal errors.")
+@_option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="A project config file (default: comply.yaml here or in the nearest folder above).")
 @click.pass_context
 def main(context: click.Context, debug: bool, config_file: Path | None) -> None:
@@ -104,7 +129,7 @@ def main(context: click.Context, debug: bool, config_file: Path | None) -> None:
 
 
 def _pack_option(function: Any) -> Any:
-    return click.option("--pack", "pack", metavar="PATH|ID",
+    return _option("--pack", "pack", metavar="PATH|ID",
                         help="A pack folder or a bundled pack's id. Default: the pack the metrics "
                              "file names, else ofsted-slac-2011.")(function)
 
@@ -114,14 +139,14 @@ def _output_options(function: Any) -> Any:
     from .report import FORMATS
 
     options = [
-        click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="table",
+        _option("--format", "output_format", type=click.Choice(list(FORMATS)), default="table",
                      show_default=True, help="Format of standard output, and of -o files when given."),
-        click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+        _option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
                      help="Also write to FILE (atomically), in the format its extension names (.md .html .csv "
                           ".json .xml .xlsx .txt) unless --format is given; repeatable."),
-        click.option("--table-format", default="simple", show_default=True, metavar="STYLE",
+        _option("--table-format", default="simple", show_default=True, metavar="STYLE",
                      help="tabulate's table style for --format table: simple, github, rst, latex, ..."),
-        click.option("-q", "--quiet", is_flag=True, help="Print nothing on standard output."),
+        _option("-q", "--quiet", is_flag=True, help="Print nothing on standard output."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -219,23 +244,23 @@ def _exit_status(documents: list[dict[str, Any]], fail_on: str) -> int:
 
 
 @main.command()
-@click.argument("metrics", nargs=-1, required=True, metavar="METRICS...")
+@_argument("metrics", nargs=-1, required=True, metavar="METRICS...")
 @_pack_option
 @_output_options
-@click.option("--fail-on", default="inadequate", show_default=True, metavar="GRADE|never",
+@_option("--fail-on", default="inadequate", show_default=True, metavar="GRADE|never",
               help="Exit 1 when a judgement is at this grade or worse.")
-@click.option("--strict", is_flag=True, help="A metric that a rule reads and the file lacks is an error.")
-@click.option("--only", multiple=True, metavar="ID",
+@_option("--strict", is_flag=True, help="A metric that a rule reads and the file lacks is an error.")
+@_option("--only", multiple=True, metavar="ID",
               help="Check only this judgement (with the judgements it reads) or rule; repeatable.")
-@click.option("--waivers", type=click.Path(dir_okay=False), metavar="FILE",
+@_option("--waivers", type=click.Path(dir_okay=False), metavar="FILE",
               help="A waivers file shared by the authorities checked.")
-@click.option("--benchmarks", type=click.Path(dir_okay=False), metavar="FILE",
+@_option("--benchmarks", type=click.Path(dir_okay=False), metavar="FILE",
               help="A benchmarks file shared by the authorities checked (the metrics files' own win).")
-@click.option("--record", type=click.Path(dir_okay=False), metavar="DB",
+@_option("--record", type=click.Path(dir_okay=False), metavar="DB",
               help="Record every result in this history database (SQLite), and take previous and history "
                    "from its earlier periods where a metrics file gives none.")
-@click.option("--rank", metavar="JUDGEMENT", help="Order the comparison of several authorities by this judgement.")
-@click.option("--progress/--no-progress", default=None,
+@_option("--rank", metavar="JUDGEMENT", help="Order the comparison of several authorities by this judgement.")
+@_option("--progress/--no-progress", default=None,
               help="Show progress on standard error (default: for several files, on a terminal).")
 def check(metrics: tuple[str, ...], pack: str | None, output_format: str, outputs: tuple[Path, ...],
           table_format: str, quiet: bool, fail_on: str, strict: bool, only: tuple[str, ...],
@@ -315,9 +340,9 @@ def _record(database: str, documents: list[dict[str, Any]]) -> list[Problem]:
 
 
 @main.command()
-@click.argument("result", metavar="RESULT.json", type=click.Path(dir_okay=False, path_type=Path))
+@_argument("result", metavar="RESULT.json", type=click.Path(dir_okay=False, path_type=Path))
 @_output_options
-@click.option("--fail-on", default="never", show_default=True, metavar="GRADE|never",
+@_option("--fail-on", default="never", show_default=True, metavar="GRADE|never",
               help="Exit 1 when a judgement in the result is at this grade or worse.")
 def report(result: Path, output_format: str, outputs: tuple[Path, ...], table_format: str, quiet: bool,
            fail_on: str) -> None:
@@ -338,7 +363,7 @@ def report(result: Path, output_format: str, outputs: tuple[Path, ...], table_fo
 
 @main.command()
 @_pack_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@_option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the template to FILE instead of standard output.")
 def template(pack: str | None, output: Path | None) -> None:
     """Print a metrics file to fill in: every metric with its unit, range and definition."""
@@ -369,7 +394,7 @@ def rules() -> None:
 
 
 @rules.command("list")
-@click.argument("pack", required=False, metavar="[PACK]")
+@_argument("pack", required=False, metavar="[PACK]")
 def rules_list(pack: str | None) -> None:
     """List the rules of PACK (a folder or bundled id; default ofsted-slac-2011)."""
     from tabulate import tabulate
@@ -397,7 +422,7 @@ def _find_rule(pack: Any, rule_id: str) -> Any:
 
 
 @rules.command("show")
-@click.argument("rule_id", metavar="RULE_ID")
+@_argument("rule_id", metavar="RULE_ID")
 @_pack_option
 def rules_show(rule_id: str, pack: str | None) -> None:
     """Show one rule: its bands, metric, recommendation and citation."""
@@ -413,8 +438,8 @@ def rules_show(rule_id: str, pack: str | None) -> None:
 
 
 @rules.command("doc")
-@click.argument("pack", required=False, metavar="[PACK]")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@_argument("pack", required=False, metavar="[PACK]")
+@_option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the catalogue to FILE instead of standard output.")
 def rules_doc(pack: str | None, output: Path | None) -> None:
     """Write PACK's Markdown catalogue: judgement tree, every rule, the metric catalogue."""
@@ -424,8 +449,8 @@ def rules_doc(pack: str | None, output: Path | None) -> None:
 
 
 @main.command()
-@click.argument("rule_id", metavar="RULE_ID")
-@click.argument("metrics", metavar="METRICS")
+@_argument("rule_id", metavar="RULE_ID")
+@_argument("metrics", metavar="METRICS")
 @_pack_option
 def explain(rule_id: str, metrics: str, pack: str | None) -> None:
     """Why RULE_ID got its grade for METRICS, and how it flowed up the judgement tree."""
@@ -440,14 +465,14 @@ def explain(rule_id: str, metrics: str, pack: str | None) -> None:
 
 
 @main.command("import")
-@click.argument("adapter", metavar="ADAPTER")
-@click.argument("data", metavar="DATA_DIR", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--period", required=True, metavar="YYYY-YY", help="The financial year: 2010-11 is the year ending "
+@_argument("adapter", metavar="ADAPTER")
+@_argument("data", metavar="DATA_DIR", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@_option("--period", required=True, metavar="YYYY-YY", help="The financial year: 2010-11 is the year ending "
               "31 March 2011.")
-@click.option("--authority", "authorities", multiple=True, metavar="CODE|NAME",
+@_option("--authority", "authorities", multiple=True, metavar="CODE|NAME",
               help="An authority by ONS code, DfE number or name; repeatable (default: every authority).")
-@click.option("--region", metavar="NAME", help="Every authority of this region (as the neighbour groupings name it).")
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+@_option("--region", metavar="NAME", help="Every authority of this region (as the neighbour groupings name it).")
+@_option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="The folder to write one metrics file per authority into.")
 @_pack_option
 def import_(adapter: str, data: Path, period: str, authorities: tuple[str, ...], region: str | None, output: Path,
@@ -474,11 +499,11 @@ def import_(adapter: str, data: Path, period: str, authorities: tuple[str, ...],
 
 
 @main.command()
-@click.option("--db", "database", required=True, type=click.Path(dir_okay=False, exists=True), metavar="DB",
+@_option("--db", "database", required=True, type=click.Path(dir_okay=False, exists=True), metavar="DB",
               help="The history database that comply check --record wrote.")
-@click.option("--authority", metavar="NAME", help="One authority, by name or code (default: every one).")
-@click.option("--metric", "metrics", multiple=True, metavar="ID", help="Also show this metric's values; repeatable.")
-@click.option("--format", "output_format", type=click.Choice(["table", "markdown", "csv", "json"]),
+@_option("--authority", metavar="NAME", help="One authority, by name or code (default: every one).")
+@_option("--metric", "metrics", multiple=True, metavar="ID", help="Also show this metric's values; repeatable.")
+@_option("--format", "output_format", type=click.Choice(["table", "markdown", "csv", "json"]),
               default="table", show_default=True)
 def history(database: str, authority: str | None, metrics: tuple[str, ...], output_format: str) -> None:
     """Judgement grades across recorded periods, with changes marked, and chosen metrics' values."""
@@ -511,7 +536,7 @@ def _pack_folder(pack: str | None) -> Path:
 
 
 @rules.command("lint")
-@click.argument("pack", required=False, metavar="[PACK]")
+@_argument("pack", required=False, metavar="[PACK]")
 def rules_lint(pack: str | None) -> None:
     """Check PACK for mistakes: exit 1 if there are any, 0 if it is clean."""
     from .lint import lint
@@ -523,7 +548,7 @@ def rules_lint(pack: str | None) -> None:
 
 
 @rules.command("test")
-@click.argument("pack", required=False, metavar="[PACK]")
+@_argument("pack", required=False, metavar="[PACK]")
 def rules_test(pack: str | None) -> None:
     """Run PACK's own test cases (tests/*.yaml): exit 1 if any fails."""
     from .packtests import load_cases, run_case

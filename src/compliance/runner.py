@@ -41,7 +41,11 @@ class CheckRun:
 
 
 def metrics_paths(arguments: list[str]) -> tuple[list[Path], list[Problem], bool]:
-    """The files named, a folder meaning its *.yaml and *.yml files sorted by name."""
+    """The files named, a folder meaning its *.yaml and *.yml files sorted by name.
+
+    A file in a folder is taken as it would be if named: a broken link, a folder or anything
+    else that is not a file is a problem, never skipped in silence.
+    """
     paths: list[Path] = []
     problems: list[Problem] = []
     several = len(arguments) > 1
@@ -49,16 +53,34 @@ def metrics_paths(arguments: list[str]) -> tuple[list[Path], list[Problem], bool
         path = Path(argument)
         if path.is_dir():
             several = True
-            found = sorted(p for p in path.iterdir()
-                           if p.suffix in (".yaml", ".yml") and p.name not in NOT_METRICS and p.is_file())
-            if not found:
+            try:
+                entries = sorted(p for p in path.iterdir()
+                                 if p.suffix in (".yaml", ".yml") and p.name not in NOT_METRICS)
+            except OSError as error:
+                problems.append(Problem(Location(argument), f"cannot read the folder: {error.strerror}"))
+                continue
+            if not entries:
                 problems.append(Problem(Location(argument), "the folder has no .yaml or .yml files"))
-            paths += found
+            for entry in entries:
+                if entry.is_file():
+                    paths.append(entry)
+                else:
+                    problems.append(Problem(Location(str(entry)), _not_a_file(entry)))
         elif path.exists():
             paths.append(path)
         else:
-            problems.append(Problem(Location(argument), "no such file or folder"))
+            problems.append(Problem(Location(argument), _not_a_file(path)))
     return paths, problems, several
+
+
+def _not_a_file(path: Path) -> str:
+    if path.is_symlink() and not path.exists():
+        return f"a broken link (to {os.readlink(path)}): no such file"
+    if path.is_dir():
+        return "is a folder, not a metrics file"
+    if path.exists():
+        return "is not a regular file (a pipe or device in a folder of metrics files?)"
+    return "no such file or folder"
 
 
 def pack_for(reference: str | None, relative_to: Path | None = None, on: datetime.date | None = None) -> Pack:
