@@ -163,18 +163,16 @@ def _emit(documents: list[dict[str, Any]], several: bool, output_format: str, ou
     for path in outputs:
         name = output_format if explicit else format_for(path)
         if name is None:
-            raise click.BadParameter(f"cannot tell the format of {path} from its extension; give --format",
-                                     param_hint="-o")
+            _bad_value("outputs", "-o", f"cannot tell the format of {path} from its extension; give --format")
         plan.append((path, name))
     if "table" in [name for _, name in plan] + ([] if quiet else [output_format]):
         from tabulate import tabulate_formats  # tabulate only when a table is drawn: it costs 13 ms
 
         if table_format not in tabulate_formats:
-            raise click.BadParameter(f"{table_format!r} is not a tabulate table style; try one of: "
-                                     + ", ".join(sorted(tabulate_formats)), param_hint="--table-format")
+            _bad_value("table_format", "--table-format", f"{table_format!r} is not a tabulate table style; try one "
+                       "of: " + ", ".join(sorted(tabulate_formats)))
     if not quiet and FORMATS[output_format].binary and not outputs:
-        raise click.BadParameter(f"{output_format} is a binary format: write it to a file with -o",
-                                 param_hint="--format")
+        _bad_value("output_format", "--format", f"{output_format} is a binary format: write it to a file with -o")
     problems = []
     rendered: dict[str, str | bytes] = {}
     for path, name in plan:
@@ -185,6 +183,18 @@ def _emit(documents: list[dict[str, Any]], several: bool, output_format: str, ou
         text = rendered.get(output_format) or render(output_format, documents, several, table_format)
         problems += _print(str(text))
     return problems
+
+
+def _bad_value(name: str, option: str, message: str) -> NoReturn:
+    """A value that cannot be used: blamed on comply.yaml's line when it came from there, else on the option."""
+    context = click.get_current_context()
+    if context.get_parameter_source(name) is ParameterSource.DEFAULT_MAP:
+        from . import config
+
+        found = context.find_root().obj["config"]
+        key = next(key for key, option_name in config.OPTIONS.items() if option_name == name)
+        _fail([Problem(config.where(found, key), f"{key}: {message}")])
+    raise click.BadParameter(message, param_hint=option)
 
 
 def _refuse_overwriting(outputs: tuple[Path, ...], inputs: dict[Path, str], problems: list[Problem]) -> None:
@@ -234,8 +244,8 @@ def _exit_status(documents: list[dict[str, Any]], fail_on: str) -> int:
     for doc in documents:
         scores = {grade["id"]: grade["score"] for grade in doc["scale"]}
         if fail_on != "never" and fail_on not in scores:
-            raise click.BadParameter(f"{fail_on!r} is not a grade of pack {doc['pack']['id']} "
-                                     f"({', '.join(scores)}) nor 'never'", param_hint="--fail-on")
+            _bad_value("fail_on", "--fail-on", f"{fail_on!r} is not a grade of pack {doc['pack']['id']} "
+                       f"({', '.join(scores)}) nor 'never'")
     if fail_on == "never":
         return EXIT_OK
     failing = any(j["score"] is not None and j["score"] >= {g["id"]: g["score"] for g in doc["scale"]}[fail_on]

@@ -9,6 +9,7 @@ paragraph, and cycles in the judgement tree.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -40,6 +41,9 @@ from .schema import did_you_mean, validate
 DEFAULT_PACK = "ofsted-slac-2011"
 _LOADING: list[str] = []  # the folders of packs being loaded, to catch packs that extend each other
 DEFAULT_SMALL_COHORT = 10
+#: The longest chain of judgements reading judgements (a record of findings has three or four levels);
+#: grading walks it recursively.
+MAX_JUDGEMENT_DEPTH = 50
 
 #: Names a condition may read besides metric ids. ``previous`` and ``value`` take the
 #: rule's metric type; the others are numbers.
@@ -99,17 +103,40 @@ def _version_in_force(family: Path, reference: str, on: datetime.date) -> Path:
     spans = []
     for version in _versions(family):
         document = read_yaml(version / "pack.yaml")
-        span = document.data.get("in_force") if isinstance(document.data, dict) else None
-        if not isinstance(span, dict) or "from" not in span:
-            raise InputError([Problem(document.where(()), f"a version of pack family {reference!r} needs in_force "
-                                      "(from, and until where it ended)")])
-        start = datetime.date.fromisoformat(span["from"])
-        end = datetime.date.fromisoformat(span["until"]) if span.get("until") else datetime.date.max
-        spans.append(f"{version.name} from {start}" + (f" until {end}" if span.get("until") else ""))
+        start, end = _in_force(document, reference)
+        spans.append(f"{version.name} from {start}" + (f" until {end}" if end != datetime.date.max else ""))
         if start <= on <= end:
             return version
     raise InputError([Problem(Location(reference), f"no version of pack {reference!r} was in force on {on} "
                               f"({'; '.join(spans)})")])
+
+
+def _in_force(document: Document, reference: str) -> tuple[datetime.date, datetime.date]:
+    """A family version's in_force span, from and until (or for ever); InputError at the offending key."""
+    span = document.data.get("in_force") if isinstance(document.data, dict) else None
+    if not isinstance(span, dict) or "from" not in span:
+        raise InputError([Problem(document.where(()), f"a version of pack family {reference!r} needs in_force "
+                                  "(from, and until where it ended)")])
+    days = {}
+    for key in ("from", "until"):
+        written = span.get(key)
+        if written is None and key == "until":
+            days[key] = datetime.date.max
+            continue
+        where = document.where(("in_force", key))
+        if not isinstance(written, str):
+            raise InputError([Problem(where, f"in_force {key} should be a date written YYYY-MM-DD, not "
+                                             f"{written!r}")])
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", written):  # fromisoformat takes 20100401, 2010-W13-4
+            raise InputError([Problem(where, f"in_force {key}: {written!r} is not a date written YYYY-MM-DD")])
+        try:
+            days[key] = datetime.date.fromisoformat(written)
+        except ValueError:
+            raise InputError([Problem(where, f"in_force {key}: {written!r} is not a real date")]) from None
+    if days["until"] < days["from"]:
+        raise InputError([Problem(document.where(("in_force", "until")), f"in_force ends ({days['until']}) before "
+                                  f"it starts ({days['from']})")])
+    return days["from"], days["until"]
 
 
 def date_of(as_of: str | None, period: str | None) -> datetime.date | None:
@@ -251,10 +278,15 @@ class _PackBuilder:
                 self.problem(header.where_key((key,)), f"{key} comes from the pack this one extends "
                                                        f"({header.data['extends']}); remove it", "pack")
         where = header.where(("extends",))
-        folder = str(find_pack(header.data["extends"], self.folder).resolve())
-        if folder in _LOADING:
+        try:
+            folder = str(find_pack(header.data["extends"], self.folder).resolve())
+        except InputError as error:  # said at the extends line, not at the name alone
+            raise InputError([*self.problems, *(Problem(where, f"extends: {p.message}", "pack")
+                                                for p in error.problems)]) from None
+        if folder in [*_LOADING, str(self.folder.resolve())]:
+            chain = [*_LOADING, str(self.folder.resolve()), folder]
             raise InputError([*self.problems, Problem(where, "packs extend each other in a cycle: "
-                                                     + " -> ".join([*_LOADING, folder]), "pack")])
+                                                     + " -> ".join(chain[chain.index(folder):]), "pack")])
         _LOADING.append(str(self.folder.resolve()))
         try:
             return load_pack(folder)
@@ -349,7 +381,7 @@ class _PackBuilder:
         types = _condition_types(metrics[rule.metric], metrics)
         replaced: dict[str, Any] = {key: changes[key] for key in ("title", "timescale", "limiting", "judgement")
                                     if key in changes}
-        if changes.get("judgement", rule.judgement) not in judgements:
+        if "judgement" in changes and changes["judgement"] not in judgements:
             self.problem(header.where(path + ("judgement",)), f"unknown judgement {changes['judgement']!r}"
                          + did_you_mean(changes["judgement"], judgements), rule.id)
         for key in ("recommendation", "rationale"):
@@ -428,25 +460,38 @@ class _PackBuilder:
         return judgements
 
     def _check_cycles(self, judgements: dict[str, Judgement]) -> None:
-        """Report each cycle of inputs and limits among the judgements."""
-        state: dict[str, str] = {}
+        """Report each cycle of inputs and limits among the judgements, and chains too deep to grade.
 
-        def visit(judgement_id: str, trail: list[str]) -> None:
-            if state.get(judgement_id) == "done" or judgement_id not in judgements:
-                return
-            if state.get(judgement_id) == "visiting":
-                cycle = trail[trail.index(judgement_id):] + [judgement_id]
-                self.problem(judgements[judgement_id].location,
-                             "judgements form a cycle: " + " -> ".join(cycle))
-                return
-            state[judgement_id] = "visiting"
+        Walked with a stack of our own, not recursion: a chain of hundreds of judgements is
+        what it must report, not what may overflow Python's stack.
+        """
+        def read(judgement_id: str) -> list[str]:
             judgement = judgements[judgement_id]
-            for other in judgement.inputs + judgement.limited_by + judgement.worst_grade_from:
-                visit(other, trail + [judgement_id])
-            state[judgement_id] = "done"
+            return [other for other in judgement.inputs + judgement.limited_by + judgement.worst_grade_from
+                    if other in judgements]
 
-        for judgement_id in judgements:
-            visit(judgement_id, [])
+        depth: dict[str, int] = {}  # judgements done: the longest chain of judgements from each, itself included
+        for start in judgements:
+            if start in depth:
+                continue
+            trail, stack = [start], [iter(read(start))]
+            while stack:
+                other = next(stack[-1], None)
+                if other is None:
+                    done = trail.pop()
+                    stack.pop()
+                    depth[done] = 1 + max((depth.get(item, 0) for item in read(done)), default=0)
+                elif other in trail:
+                    cycle = trail[trail.index(other):] + [other]
+                    self.problem(judgements[other].location, "judgements form a cycle: " + " -> ".join(cycle))
+                elif other not in depth:
+                    trail.append(other)
+                    stack.append(iter(read(other)))
+        read_by_others = {other for judgement_id in judgements for other in read(judgement_id)}
+        for judgement_id, deepest in depth.items():
+            if deepest > MAX_JUDGEMENT_DEPTH and judgement_id not in read_by_others:
+                self.problem(judgements[judgement_id].location, f"judgements read each other {deepest} deep, more "
+                             f"than the {MAX_JUDGEMENT_DEPTH} a pack may chain", judgement_id)
 
     def _metrics(self, catalogue: Document) -> dict[str, Metric]:
         metrics: dict[str, Metric] = {}

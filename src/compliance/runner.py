@@ -213,9 +213,8 @@ def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any]
     folders: tuple[str, ...] = ()
     try:
         document = read_metrics(path)
-        reference = options.pack or document.data.get("pack")
         on = date_of(document.data.get("as_of"), document.data.get("period"))
-        chosen = select(pack_for(reference, None if options.pack else path.parent, on), options.only)
+        chosen = select(load_pack(str(_pack_folder(document, options.pack, on).resolve())), options.only)
         folders = (chosen.path, *chosen.parent_paths)
         submission = build_submission(document, chosen)
         if options.waivers is not None:
@@ -235,6 +234,18 @@ def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any]
         return None, error.problems, folders
     result = replace(evaluate(chosen, submission), earlier=earlier)
     return (transform(result) if transform else result), [], folders
+
+
+def _pack_folder(document: Document, option: str | None, on: datetime.date | None) -> Path:
+    """The folder of the pack --pack names, else the metrics file's ``pack:`` (blamed at its line), else the default."""
+    if option or "pack" not in document.data:
+        return find_pack(option, None, on)
+    reference = document.data["pack"]
+    try:
+        return find_pack(reference, Path(document.path).parent, on)
+    except InputError as error:  # a problem with the name itself is the metrics file's; one in a pack file, its own
+        raise InputError([Problem(document.where(("pack",)), f"pack: {problem.message}")
+                          if problem.location.path == reference else problem for problem in error.problems]) from None
 
 
 def _with_shared_waivers(submission: Submission, document: Document, pack: Pack) -> Submission:

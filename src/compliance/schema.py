@@ -80,8 +80,22 @@ def validate(document: Document, name: str) -> list[Problem]:
 def _problems(document: Document, error: Any) -> list[Problem]:
     path = tuple(error.absolute_path)
     keyword = error.validator
+    if keyword in ("oneOf", "anyOf") and error.context:
+        # the alternative the value comes closest to (a result object, not an array of them) says what is wrong
+        from jsonschema.exceptions import best_match
+
+        closest = best_match([error])
+        while closest is not None and closest.parent is not error:
+            closest = closest.parent
+        if closest is not None:
+            branch = closest.relative_schema_path[0]
+            return [problem for sub in error.context if sub.relative_schema_path[0] == branch
+                    for problem in _problems(document, sub)]
     where = document.where(path)
     field = _field_name(path)
+    if keyword == "const":
+        return [Problem(where, f"{field or 'the value'} should be {error.validator_value!r}, "
+                               f"not {_describe(error.instance)}")]
     if keyword == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         extra = [key for key in error.instance if key not in allowed]
@@ -120,7 +134,8 @@ def _problems(document: Document, error: Any) -> list[Problem]:
     if keyword in ("minItems", "minProperties"):
         return [Problem(where, f"{field} needs at least {error.validator_value} entr"
                                + ("y" if error.validator_value == 1 else "ies"))]
-    return [Problem(where, f"{field}: {error.message}" if field else error.message)]
+    message = error.message.replace(repr(error.instance), _describe(error.instance))  # never the whole value
+    return [Problem(where, f"{field}: {message}" if field else message)]
 
 
 def _is_number(text: str) -> bool:

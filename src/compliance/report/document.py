@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..cache import files_digest
+from ..loader import MAX_NUMBER
 from ..model import Finding, Grade, Improvement, InputError, Location, Problem, Result
 
 SCHEMA_VERSION = 1
@@ -90,7 +92,7 @@ def read_result(path: Path) -> tuple[list[dict[str, Any]], bool]:
     try:
         with path.open(encoding="utf-8") as stream:
             text = stream.read()
-        payload = json.loads(text)
+        payload = json.loads(text, parse_int=_integer, parse_float=_real, parse_constant=_constant)
     except OSError as error:
         raise InputError([Problem(Location(str(path)), f"cannot read: {error.strerror}")]) from None
     except UnicodeDecodeError:
@@ -98,6 +100,10 @@ def read_result(path: Path) -> tuple[list[dict[str, Any]], bool]:
     except json.JSONDecodeError as error:
         raise InputError([Problem(Location(str(path), error.lineno, error.colno),
                                   f"not JSON: {error.msg}")]) from None
+    except _Unusable as error:
+        before = text[:text.find(error.literal)]
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        raise InputError([Problem(Location(str(path), line, column), f"not a comply result: {error}")]) from None
     if _SURROGATE_ESCAPE.search(text):  # JSON can write half a UTF-16 pair, which no text can hold
         try:
             json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -113,6 +119,39 @@ def read_result(path: Path) -> tuple[list[dict[str, Any]], bool]:
     if not documents:
         raise InputError([Problem(Location(str(path)), "the result holds no authority")])
     return documents, several
+
+
+class _Unusable(ValueError):
+    """A number JSON can write and a result cannot hold: huge, infinite, or not a number."""
+
+    def __init__(self, literal: str, message: str) -> None:
+        super().__init__(message)
+        self.literal = literal
+
+
+def _too_large(literal: str) -> _Unusable:
+    shown = literal if len(literal) <= 24 else f"{literal[:20]}... ({len(literal.lstrip('-'))} digits)"
+    return _Unusable(literal, f"a number is too large: {shown}")
+
+
+def _integer(literal: str) -> int:
+    if len(literal.lstrip("-")) > 16:  # never int() of thousands of digits, which Python refuses
+        raise _too_large(literal)
+    number = int(literal)
+    if abs(number) > MAX_NUMBER:
+        raise _too_large(literal)
+    return number
+
+
+def _real(literal: str) -> float:
+    number = float(literal)
+    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+        raise _too_large(literal)
+    return number
+
+
+def _constant(literal: str) -> float:
+    raise _Unusable(literal, "NaN is not a number") if literal == "NaN" else _too_large(literal)
 
 
 def _grade(grade: Grade | None) -> dict[str, Any]:
