@@ -14,7 +14,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__
-from .problems import InputError, Location, Problem  # light: --help does not import the model
+from .problems import InputError, Location, Problem, shown  # light: --help does not import the model
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -29,8 +29,8 @@ class InputFailed(click.ClickException):
         self.problems = problems
 
     def show(self, file: Any = None) -> None:
-        for problem in self.problems:
-            click.echo(str(problem), err=True)
+        for line in shown(self.problems):
+            click.echo(line, err=True)
 
 
 class Interrupted(click.ClickException):
@@ -552,7 +552,7 @@ def rules_lint(pack: str | None) -> None:
     from .lint import lint
 
     findings = lint(_pack_folder(pack))
-    _show("".join(f"{finding}\n" for finding in findings)
+    _show("".join(f"{line}\n" for line in shown(findings))
           + f"{len(findings)} problem{'' if len(findings) == 1 else 's'} found\n")
     sys.exit(EXIT_FINDINGS if findings else EXIT_OK)
 

@@ -36,7 +36,7 @@ from .model import (
     Source,
     Unit,
 )
-from .schema import did_you_mean, validate
+from .schema import Suggestions, did_you_mean, validate
 
 DEFAULT_PACK = "ofsted-slac-2011"
 _LOADING: list[str] = []  # the folders of packs being loaded, to catch packs that extend each other
@@ -165,6 +165,7 @@ class _PackBuilder:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.problems: list[Problem] = []
+        self.suggest = Suggestions()
 
     def read(self, path: Path, schema_name: str) -> Document | None:
         try:
@@ -304,7 +305,7 @@ class _PackBuilder:
             where = header.where(base + ("remove", index))
             if judgement_id not in result:
                 self.problem(where, f"no judgement {judgement_id!r} in pack {parent.id}"
-                             + did_you_mean(judgement_id, result), judgement_id)
+                             + self.suggest(judgement_id, result), judgement_id)
                 continue
             del result[judgement_id]
             moved = header.data.get("override", {})
@@ -317,7 +318,7 @@ class _PackBuilder:
             for judgement_id, value in changes.get(key, {}).items():
                 if judgement_id not in result:
                     self.problem(header.where_key(base + (key, judgement_id)), f"no judgement {judgement_id!r} "
-                                 f"(after removals)" + did_you_mean(judgement_id, result), judgement_id)
+                                 f"(after removals)" + self.suggest(judgement_id, result), judgement_id)
                 elif key == "retitle":
                     result[judgement_id] = replace(result[judgement_id], title=value)
                 else:
@@ -338,7 +339,7 @@ class _PackBuilder:
             ordered = list(result.values())
             after = item.get("after")
             if after is not None and after not in result:
-                self.problem(where, f"after: no judgement {after!r}" + did_you_mean(after, result), item["id"])
+                self.problem(where, f"after: no judgement {after!r}" + self.suggest(after, result), item["id"])
                 after = None
             if after is None:  # at the end of its section, or a new section at the end
                 same = [i for i, j in enumerate(ordered) if j.section == new.section]
@@ -364,7 +365,7 @@ class _PackBuilder:
             for rule_id in named:
                 if rule_id not in known:
                     self.problem(header.where_key((key, rule_id)), f"no rule {rule_id!r} in pack {parent.id}"
-                                 + did_you_mean(rule_id, known), rule_id)
+                                 + self.suggest(rule_id, known), rule_id)
                 elif key == "disable" and rule_id in overrides:
                     self.problem(header.where_key((key, rule_id)), "is both overridden and disabled", rule_id)
         rules = []
@@ -383,7 +384,7 @@ class _PackBuilder:
                                     if key in changes}
         if "judgement" in changes and changes["judgement"] not in judgements:
             self.problem(header.where(path + ("judgement",)), f"unknown judgement {changes['judgement']!r}"
-                         + did_you_mean(changes["judgement"], judgements), rule.id)
+                         + self.suggest(changes["judgement"], judgements), rule.id)
         for key in ("recommendation", "rationale"):
             if key in changes:
                 replaced[key] = _one_line(changes[key])
@@ -456,7 +457,7 @@ class _PackBuilder:
                         if other not in judgements:
                             self.problem(header.where(("sections", s, "judgements", j, key, k)),
                                          f"{key}: unknown judgement {other!r}"
-                                         + did_you_mean(other, judgements))
+                                         + self.suggest(other, judgements))
         return judgements
 
     def _check_cycles(self, judgements: dict[str, Judgement]) -> None:
@@ -535,11 +536,11 @@ class _PackBuilder:
             problems_before = len(self.problems)
             if item["judgement"] not in judgements:
                 problem(document.where(path + ("judgement",)), f"unknown judgement {item['judgement']!r}"
-                        + did_you_mean(item["judgement"], judgements))
+                        + self.suggest(item["judgement"], judgements))
             metric = metrics.get(item["metric"])
             if metric is None:
                 problem(document.where(path + ("metric",)), f"unknown metric {item['metric']!r}"
-                        + did_you_mean(item["metric"], metrics))
+                        + self.suggest(item["metric"], metrics))
                 continue
             types = _condition_types(metric, metrics)
             bands = self._bands(item["bands"], types, document, path, rule_id, scale)
@@ -580,7 +581,7 @@ class _PackBuilder:
             metric = metrics.get(item.get("metric", ""))
             if "metric" in item and metric is None:
                 self.problem(document.where(path + ("metric",)), f"unknown metric {item['metric']!r}"
-                             + did_you_mean(item["metric"], metrics), item["id"])
+                             + self.suggest(item["metric"], metrics), item["id"])
                 continue
             types = _condition_types(metric, metrics) if metric else {
                 other.id: expressions.BOOLEAN if other.is_boolean else expressions.NUMBER for other in metrics.values()}
@@ -615,7 +616,7 @@ class _PackBuilder:
                              + ", ".join(by_id), rule_id)
             elif prefix and prefix not in by_id:
                 self.problem(where, f"cites unknown source {prefix!r} (the pack's sources: {', '.join(by_id)})"
-                             + did_you_mean(prefix, by_id), rule_id)
+                             + self.suggest(prefix, by_id), rule_id)
             else:
                 source = by_id[prefix] if prefix else sources[0]
                 named = f"source {prefix}" if prefix else "the source"

@@ -128,8 +128,11 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
         run.problems += error.problems
         return run
     options = _Options(pack, strict, only, shared_waivers, shared_benchmarks, history)
+    seen = set(run.problems)
     for done, (outcome, file_problems, pack_folders) in enumerate(_outcomes(paths, options, transform), 1):
-        run.problems += [p for p in file_problems if p not in run.problems]  # a broken pack, once
+        new = [p for p in dict.fromkeys(file_problems) if p not in seen]  # a broken pack's problems, once
+        run.problems += new
+        seen.update(new)
         run.inputs.update((Path(folder), "pack") for folder in pack_folders)
         if outcome is not None:
             run.results.append(outcome)

@@ -11,7 +11,7 @@ from typing import Any
 from . import periods
 from .loader import Document, PathKey, read_yaml
 from .model import Earlier, InputError, Metric, MetricValue, Pack, Problem, Submission, Unit, Waiver
-from .schema import did_you_mean, validate
+from .schema import Suggestions, validate
 
 _UNIT_WORDS = {
     Unit.PERCENT: "a percentage",
@@ -102,7 +102,7 @@ def with_benchmarks(submission: Submission, document: Document, pack: Pack) -> S
             metric = pack.metrics.get(metric_id)
             if metric is None:
                 problems.append(Problem(document.where_key(path + (metric_id,)), f"unknown metric {metric_id!r} for "
-                                        f"pack {pack.id}" + did_you_mean(metric_id, pack.metrics)))
+                                        f"pack {pack.id}" + checker.suggest(metric_id, pack.metrics)))
                 continue
             for name, figure in figures.items():
                 checker._number(metric, figure, path + (metric_id, name), name)
@@ -140,13 +140,14 @@ def read_waivers(path: str | Path) -> Document:
 def waivers_for(document: Document, path: PathKey, pack: Pack, problems: list[Problem]) -> list[Waiver]:
     """The waivers at ``path`` in ``document``, each checked: a rule of the pack, a real date."""
     rules = [rule.id for rule in pack.rules]
+    suggest = Suggestions()
     waivers = []
     for index, item in enumerate(document.data.get(path[0], []) if len(path) == 1 else []):
         where = path + (index,)
         before = len(problems)
         if item["rule"] not in rules:
             problems.append(Problem(document.where(where + ("rule",)), f"waives unknown rule {item['rule']!r} of "
-                                    f"pack {pack.id}" + did_you_mean(item["rule"], rules)))
+                                    f"pack {pack.id}" + suggest(item["rule"], rules)))
         try:
             datetime.date.fromisoformat(item["expires"])
         except ValueError:
@@ -162,6 +163,7 @@ class _Checker:
         self.document = document
         self.pack = pack
         self.problems: list[Problem] = []
+        self.suggest = Suggestions()
 
     def problem(self, path: PathKey, message: str) -> None:
         self.problems.append(Problem(self.document.where(path), message))
@@ -184,7 +186,7 @@ class _Checker:
         if metric is None:
             self.problems.append(Problem(self.document.where_key(path),
                                          f"unknown metric {metric_id!r} for pack {self.pack.id}"
-                                         + did_you_mean(metric_id, self.pack.metrics)))
+                                         + self.suggest(metric_id, self.pack.metrics)))
             return None
         long_form = raw if isinstance(raw, dict) else {"value": raw}
         before = len(self.problems)

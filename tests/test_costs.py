@@ -1,0 +1,80 @@
+"""What a file within the documented limits can cost: a mistake made 100,000 times is shown a
+hundred times, and the did-you-mean search (the costly part of a problem) runs only for the
+problems shown. Counted, never timed: benchmarks/run.py measures the time (benchmarks/README.md)."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+from click.testing import CliRunner
+
+from compliance.cli import main
+from compliance.problems import MAX_SHOWN
+
+from .conftest import MINI
+
+GOOD = MINI / "good.yaml"
+MANY = 5000
+
+
+def comply(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def header(lines: list[str]) -> str:
+    return "authority: Testshire\nperiod: 2010-11\n" + "\n".join(lines) + "\n"
+
+
+# a file that makes one mistake MANY times -> the option that reads it, and what each problem says
+MISTAKES = {
+    "unknown-metrics": ("metrics.yaml", None, header(["metrics:", *[f"  dentl_pct_{i}: 1" for i in range(MANY)]]),
+                        "unknown metric 'dentl_pct_0' for pack mini (did you mean 'dental_pct'?)"),
+    "unknown-top-level-keys": ("metrics.yaml", None,
+                               header(["metrics: {}", *[f"authorty_{i}: x" for i in range(MANY)]]),
+                               "unknown key 'authorty_0' (did you mean 'authority'?)"),
+    "unknown-long-form-keys": ("metrics.yaml", None, header(["metrics:", "  dental_pct:", "    value: 5",
+                                                              *[f"    nationl_{i}: 1" for i in range(MANY)]]),
+                               "unknown key 'nationl_0' in metrics.dental_pct (did you mean 'national'?)"),
+    "unknown-benchmark-metrics": ("benchmarks.yaml", "--benchmarks",
+                                  "period: 2010-11\nmetrics:\n" + "".join(f"  dentl_{i}: {{national: 1}}\n"
+                                                                          for i in range(MANY)),
+                                  "unknown metric 'dentl_0' for pack mini (did you mean 'dental_pct'?)"),
+    "waivers-of-unknown-rules": ("waivers.yaml", "--waivers",
+                                 "waivers:\n" + "".join(f"  - {{rule: HEALTHY{i}, reason: r, agreed_by: a, "
+                                                        "expires: 2030-01-01}\n" for i in range(MANY)),
+                                 "waives unknown rule 'HEALTHY0' of pack mini (did you mean 'HEALTH'?)"),
+}
+
+
+@pytest.mark.parametrize("case", MISTAKES)
+def test_a_mistake_made_thousands_of_times_is_shown_a_hundred_times_and_searched_as_often(tmp_path, monkeypatch,
+                                                                                         case):
+    name, option, text, first = MISTAKES[case]
+    path = tmp_path / name
+    path.write_text(text)
+    searches = []
+    real = difflib.get_close_matches
+    monkeypatch.setattr(difflib, "get_close_matches", lambda *args, **kwargs: searches.append(1) or real(*args,
+                                                                                                        **kwargs))
+    arguments = ["check", path] if option is None else ["check", GOOD, option, path]
+    result = comply(*arguments, "--pack", MINI)
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert len(lines) == MAX_SHOWN + 1
+    assert first in lines[0]
+    assert lines[-1] == f"{path}: {MANY - MAX_SHOWN} more problems not shown (the first {MAX_SHOWN} are above)"
+    assert len(searches) <= MAX_SHOWN + 5
+
+
+def test_rules_lint_shows_a_hundred_findings_and_counts_them_all(mini_copy):
+    rules = mini_copy / "rules" / "rules.yaml"
+    rules.write_text(rules.read_text() + "".join(
+        f"  - {{id: EXTRA-{i}, title: T, judgement: lac.healthy, metric: dental_pct, bands: {{good: value > 1}}, "
+        f"otherwise: adequate, cites: [1]}}\n" for i in range(300)))
+    result = comply("rules", "lint", mini_copy)
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 1
+    assert len(lines) == MAX_SHOWN + 2
+    assert lines[-2] == f"{rules}: 200 more problems not shown (the first {MAX_SHOWN} are above)"
+    assert lines[-1] == "300 problems found"
