@@ -12,9 +12,10 @@ from click.testing import CliRunner
 from compliance.cli import main
 from compliance.problems import MAX_SHOWN
 
-from .conftest import MINI
+from .conftest import MINI, ROOT
 
 GOOD = MINI / "good.yaml"
+STOKE = ROOT / "examples" / "stoke-on-trent-2011" / "metrics.yaml"
 MANY = 5000
 
 
@@ -78,3 +79,46 @@ def test_rules_lint_shows_a_hundred_findings_and_counts_them_all(mini_copy):
     assert len(lines) == MAX_SHOWN + 2
     assert lines[-2] == f"{rules}: 200 more problems not shown (the first {MAX_SHOWN} are above)"
     assert lines[-1] == "300 problems found"
+
+
+def test_the_spool_reads_like_a_list():
+    from compliance.spool import Spool
+
+    spool = Spool()
+    documents = [{"authority": f"A{number}", "findings": list(range(number))} for number in range(5)]
+    for document in documents:
+        spool.append(document)
+    assert len(spool) == 5 and spool[3] == documents[3] and spool[-1] == documents[4]
+    assert [(a["authority"], b["authority"]) for a in spool for b in spool][:6] == [
+        ("A0", "A0"), ("A0", "A1"), ("A0", "A2"), ("A0", "A3"), ("A0", "A4"), ("A1", "A0")]  # two readers at once
+    spool.close()
+
+
+def peak_memory_of_a_regional_run(tmp_path, monkeypatch, authorities: int, output_format: str) -> int:
+    import gc
+    import tracemalloc
+
+    folder = tmp_path / f"region-{authorities}-{output_format}"
+    folder.mkdir()
+    text = STOKE.read_text()  # a real authority's result: about 400 KB in memory
+    for number in range(authorities):
+        (folder / f"a{number:04d}.yaml").write_text(text.replace("Stoke-on-Trent", f"Authority {number}"))
+    monkeypatch.setenv("COMPLY_WORKERS", "1")  # in this process, where tracemalloc sees it
+    comply("check", folder, "-q", "--format", output_format, "-o", tmp_path / "warm.out")
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = comply("check", folder, "-q", "--format", output_format, "-o", tmp_path / "out")
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        assert result.exit_code == 1, result.stderr  # Stoke has an inadequate judgement
+
+
+@pytest.mark.parametrize("output_format", ["json", "markdown"])
+def test_a_regional_run_holds_one_authority_at_a_time(tmp_path, monkeypatch, output_format):
+    """Fifteen authorities more cost far less than one more result in memory (about 130 KB each when a run held
+    them all): results are spooled to disk and output is written an authority at a time."""
+    small = peak_memory_of_a_regional_run(tmp_path, monkeypatch, 5, output_format)
+    large = peak_memory_of_a_regional_run(tmp_path, monkeypatch, 20, output_format)
+    assert (large - small) / 15 < 50_000, (small, large)

@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import sys
+from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
@@ -153,9 +154,12 @@ def _output_options(function: Any) -> Any:
     return function
 
 
-def _emit(documents: list[dict[str, Any]], several: bool, output_format: str, outputs: tuple[Path, ...],
+def _emit(documents: Sequence[dict[str, Any]], several: bool, output_format: str, outputs: tuple[Path, ...],
           table_format: str, quiet: bool) -> list[Problem]:
-    """Write each -o file and standard output; return the problems of files that could not be written."""
+    """Write each -o file and standard output; return the problems of files that could not be written.
+
+    Each is rendered as it is written, a piece at a time, so a region's output is never held whole.
+    """
     from .report import FORMATS, format_for, render
 
     explicit = click.get_current_context().get_parameter_source("output_format") is not ParameterSource.DEFAULT
@@ -174,14 +178,10 @@ def _emit(documents: list[dict[str, Any]], several: bool, output_format: str, ou
     if not quiet and FORMATS[output_format].binary and not outputs:
         _bad_value("output_format", "--format", f"{output_format} is a binary format: write it to a file with -o")
     problems = []
-    rendered: dict[str, str | bytes] = {}
     for path, name in plan:
-        if name not in rendered:
-            rendered[name] = render(name, documents, several, table_format)
-        problems += _write(path, rendered[name])
+        problems += _write(path, render(name, documents, several, table_format))
     if not quiet and not FORMATS[output_format].binary:
-        text = rendered.get(output_format) or render(output_format, documents, several, table_format)
-        problems += _print(str(text))
+        problems += _print(render(output_format, documents, several, table_format))
     return problems
 
 
@@ -219,10 +219,12 @@ def _write(path: Path, content: Any) -> list[Problem]:
     return []
 
 
-def _print(text: str) -> list[Problem]:
-    """Print a command's output; the problem when standard output cannot take it (a full disk, a closed pipe)."""
+def _print(text: str | Iterable[str] | bytes) -> list[Problem]:
+    """Print a command's output (text, or its pieces); the problem when standard output cannot take it (a full
+    disk, a closed pipe)."""
     try:
-        click.echo(text, nl=False)
+        for piece in [text] if isinstance(text, (str, bytes)) else text:
+            click.echo(piece, nl=False)
     except OSError as error:
         with contextlib.suppress(OSError, ValueError):  # what is still buffered would fail again at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -239,7 +241,7 @@ def _show(text: str) -> None:
         _fail(problems)
 
 
-def _exit_status(documents: list[dict[str, Any]], fail_on: str) -> int:
+def _exit_status(documents: Sequence[dict[str, Any]], fail_on: str) -> int:
     """1 when a judgement is at or worse than --fail-on in any document, else 0."""
     for doc in documents:
         scores = {grade["id"]: grade["score"] for grade in doc["scale"]}
@@ -283,18 +285,19 @@ def check(metrics: tuple[str, ...], pack: str | None, output_format: str, output
     bar = _Progress(progress)
     try:
         run = run_check(list(metrics), pack=pack, strict=strict, only=only, waivers=waivers, benchmarks=benchmarks,
-                        history=record, transform=partial(document, fail_on=fail_on), on_file=bar.update)
+                        history=record, transform=partial(document, fail_on=fail_on, rank=rank), on_file=bar.update)
     finally:
         bar.finish()
-    documents: list[dict[str, Any]] = run.results
-    status = _exit_status(documents, fail_on)
-    if rank:
-        _set_rank(documents, rank)
-    if documents:
-        _refuse_overwriting(outputs, run.inputs, run.problems)
-        run.problems += _emit(documents, run.several, output_format, outputs, table_format, quiet)
-        if record:
-            run.problems += _record(record, documents)
+    with contextlib.closing(run):
+        documents: Sequence[dict[str, Any]] = run.results
+        status = _exit_status(documents, fail_on)
+        if rank:
+            _check_rank(documents, rank)
+        if documents:
+            _refuse_overwriting(outputs, run.inputs, run.problems)
+            run.problems += _emit(documents, run.several, output_format, outputs, table_format, quiet)
+            if record:
+                run.problems += _record(record, documents)
     if run.problems:
         _fail(run.problems)
     sys.exit(status)
@@ -322,18 +325,16 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-def _set_rank(documents: list[dict[str, Any]], judgement_id: str) -> None:
+def _check_rank(documents: Sequence[dict[str, Any]], judgement_id: str) -> None:
     ids = [j["id"] for j in documents[0]["judgements"]] if documents else []
     if documents and judgement_id not in ids:
         from .schema import did_you_mean
 
         raise click.BadParameter(f"no judgement {judgement_id!r}" + did_you_mean(judgement_id, ids),
                                  param_hint="--rank")
-    for doc in documents:
-        doc["run"]["rank"] = judgement_id
 
 
-def _record(database: str, documents: list[dict[str, Any]]) -> list[Problem]:
+def _record(database: str, documents: Sequence[dict[str, Any]]) -> list[Problem]:
     from .history import History
 
     try:

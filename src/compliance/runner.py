@@ -18,6 +18,7 @@ from .loader import Document
 from .model import InputError, Location, Pack, Problem, Result, Submission
 from .outputs import history_files
 from .packs import date_of, find_pack, load_pack, select
+from .spool import Spool
 from .submissions import (
     build_submission,
     read_benchmarks,
@@ -34,10 +35,15 @@ NOT_METRICS = {"comply.yaml"}
 
 @dataclass
 class CheckRun:
-    results: list[Any] = field(default_factory=list)  # Results, or what check's transform made of them
+    results: Any = field(default_factory=list)  # Results, or what check's transform made of them (a Spool for several)
     problems: list[Problem] = field(default_factory=list)
     several: bool = False  # several files, or a folder: JSON gives an array
     inputs: dict[Path, str] = field(default_factory=dict)  # every file and pack folder read, and what it is
+
+    def close(self) -> None:
+        """Let go of the results' spool, if there is one, and its file with it."""
+        if isinstance(self.results, Spool):
+            self.results.close()
 
 
 def metrics_paths(arguments: list[str]) -> tuple[list[Path], list[Problem], bool]:
@@ -115,6 +121,8 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
     """
     paths, problems, several = metrics_paths(arguments)
     run = CheckRun(problems=problems, several=several)
+    if several and transform is not None:
+        run.results = Spool()  # a region's documents on disk, not in memory
     run.inputs = {path: "metrics file" for path in paths}
     run.inputs.update({Path(name): what for name, what in ((waivers, "waivers file"),
                                                            (benchmarks, "benchmarks file")) if name})
@@ -129,15 +137,19 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
         return run
     options = _Options(pack, strict, only, shared_waivers, shared_benchmarks, history)
     seen = set(run.problems)
-    for done, (outcome, file_problems, pack_folders) in enumerate(_outcomes(paths, options, transform), 1):
-        new = [p for p in dict.fromkeys(file_problems) if p not in seen]  # a broken pack's problems, once
-        run.problems += new
-        seen.update(new)
-        run.inputs.update((Path(folder), "pack") for folder in pack_folders)
-        if outcome is not None:
-            run.results.append(outcome)
-        if on_file:
-            on_file(done, len(paths))
+    try:
+        for done, (outcome, file_problems, pack_folders) in enumerate(_outcomes(paths, options, transform), 1):
+            new = [p for p in dict.fromkeys(file_problems) if p not in seen]  # a broken pack's problems, once
+            run.problems += new
+            seen.update(new)
+            run.inputs.update((Path(folder), "pack") for folder in pack_folders)
+            if outcome is not None:
+                run.results.append(outcome)
+            if on_file:
+                on_file(done, len(paths))
+    except BaseException:
+        run.close()
+        raise
     return run
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..model import BENCHMARKS
@@ -14,11 +14,12 @@ COLUMNS = ["authority", "code", "period", "kind", "id", "section", "title", "jud
            "label", "score", "value", *BENCHMARKS, "timescale", "cites", "detail"]
 
 
-def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
+def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str = "simple") -> Iterator[str]:
     buffer = io.StringIO()
     writer = _SpreadsheetSafeWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for doc in documents:
+        yield _taken(buffer)
         common = {"authority": doc["authority"], "code": doc["code"] or "", "period": doc["period"]}
         for judgement in doc["judgements"]:
             writer.writerow({**common, "kind": "judgement", "id": judgement["id"], "section": judgement["section"],
@@ -37,7 +38,15 @@ def render(documents: list[dict[str, Any]], several: bool, table_format: str = "
                              **{name: finding["benchmarks"].get(name, "") for name in BENCHMARKS},
                              "timescale": finding["timescale"] or "", "cites": " ".join(finding["cites"]),
                              "detail": finding["evidence"]})
-    return buffer.getvalue()
+    yield _taken(buffer)
+
+
+def _taken(buffer: io.StringIO) -> str:
+    """What the buffer holds, leaving it empty: the rows so far, written an authority at a time."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 class _SpreadsheetSafeWriter(csv.DictWriter):  # type: ignore[type-arg]

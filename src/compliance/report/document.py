@@ -22,7 +22,8 @@ SCHEMA_VERSION = 1
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def document(result: Result, *, fail_on: str, at: datetime.datetime | None = None) -> dict[str, Any]:
+def document(result: Result, *, fail_on: str, rank: str | None = None,
+             at: datetime.datetime | None = None) -> dict[str, Any]:
     pack, submission = result.pack, result.submission
     at = at or datetime.datetime.now(datetime.UTC)
     return {
@@ -51,7 +52,7 @@ def document(result: Result, *, fail_on: str, at: datetime.datetime | None = Non
             "comply_version": __version__,
             "fail_on": fail_on,
             "partial": bool(pack.selection),
-            "rank": None,
+            "rank": rank,
             "only": list(pack.selection),
         },
         "scale": [{"id": g.id, "label": g.label, "score": g.score} for g in pack.scale.grades],

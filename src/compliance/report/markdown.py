@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from itertools import chain
 from typing import Any
 
-from . import shape
+from . import joined, shape
 from .escaping import markdown, printable
 
 
-def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
-    parts = [_comparison(documents)] if len(documents) > 1 else []
-    parts += [_one(document) for document in documents]
-    return printable("\n\n".join(parts) + "\n")
+def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str = "simple") -> Iterator[str]:
+    comparison = [_comparison(documents)] if len(documents) > 1 else []
+    parts = chain(comparison, (_one(document) for document in documents))
+    return (printable(piece) for piece in joined(parts))
 
 
 class _Markdown(str):
@@ -31,7 +33,7 @@ def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
     ]
 
 
-def _comparison(documents: list[dict[str, Any]]) -> str:
+def _comparison(documents: Sequence[dict[str, Any]]) -> str:
     codes, rows = shape.comparison(documents)
     lines = [f"# Comparison of {len(documents)} authorities", ""]
     lines += _table(["Authority", *[code for code, _ in codes]], [[name, *labels] for name, labels in rows])
