@@ -81,9 +81,12 @@ def test_rules_lint_shows_a_hundred_findings_and_counts_them_all(mini_copy):
     assert lines[-1] == "300 problems found"
 
 
-def test_the_spool_reads_like_a_list():
+@pytest.mark.parametrize("kept", [0, 2, 10])
+def test_the_spool_reads_like_a_list(monkeypatch, kept):
+    from compliance import spool as module
     from compliance.spool import Spool
 
+    monkeypatch.setattr(module, "KEPT", kept)
     spool = Spool()
     documents = [{"authority": f"A{number}", "findings": list(range(number))} for number in range(5)]
     for document in documents:
@@ -104,6 +107,7 @@ def peak_memory_of_a_regional_run(tmp_path, monkeypatch, authorities: int, outpu
     for number in range(authorities):
         (folder / f"a{number:04d}.yaml").write_text(text.replace("Stoke-on-Trent", f"Authority {number}"))
     monkeypatch.setenv("COMPLY_WORKERS", "1")  # in this process, where tracemalloc sees it
+    monkeypatch.setattr("compliance.spool.KEPT", 2)  # as for a run past the hundreds kept in memory
     comply("check", folder, "-q", "--format", output_format, "-o", tmp_path / "warm.out")
     gc.collect()
     tracemalloc.start()
