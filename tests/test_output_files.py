@@ -234,9 +234,21 @@ def test_a_signal_before_any_output_changes_nothing_and_says_so(tmp_path, signal
     fifo = tmp_path / "m.yaml"
     os.mkfifo(fifo)  # the run waits to read it until it is signalled
     process = run_in_a_process(tmp_path, ["check", str(fifo), "--pack", str(MINI), "-q", "-o", "paper.json"])
-    time.sleep(1.0)
+    deadline = time.monotonic() + 60
+    while True:  # until the run has opened the pipe: a writer can open it only once a reader has
+        try:
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError:
+            assert time.monotonic() < deadline and process.poll() is None, "the run never read its metrics file"
+            time.sleep(0.05)
+    # and is waiting in read(): a signal that comes just before it would wait with it (Python checks after)
+    wchan = Path(f"/proc/{process.pid}/wchan")
+    while wchan.exists() and "pipe" not in wchan.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
     process.send_signal(signal_number)
     _, stderr = process.communicate(timeout=60)
+    os.close(writer)
     assert (process.returncode, stderr) == (2, "comply: interrupted; no output file was changed\n")
     assert [p.name for p in tmp_path.iterdir()] == ["m.yaml"]
 

@@ -68,6 +68,8 @@ def test_a_regional_runs_workers_end_with_it(tmp_path, signal_number, message):
     try:
         assert wait_for(lambda: len(children(process.pid)) >= 2, 30), "the workers did not start"
         workers = children(process.pid)
+        # the parent waiting for results: a signal just before the wait began would wait with it
+        assert wait_for(lambda: "futex" in (PROC / str(process.pid) / "wchan").read_text(), 30)
         process.send_signal(signal_number)
         _, stderr = process.communicate(timeout=30)  # the caller reading its output is not left waiting
         assert wait_for(lambda: not any(running(worker) for worker in workers), 10), "a worker outlived the run"
