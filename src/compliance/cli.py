@@ -104,7 +104,7 @@ _argument = partial(click.argument, cls=_Argument)
 @click.version_option(__version__, prog_name="comply")
 @_option("--debug", is_flag=True, hidden=True, help="Show a traceback for internal errors.")
 @_option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="A project config file (default: comply.yaml here or in the nearest folder above).")
+         help="A project config file (default: comply.yaml here or in the nearest folder above).")
 @click.pass_context
 def main(context: click.Context, debug: bool, config_file: Path | None) -> None:
     """Check a children's services authority's metrics against an inspection framework's rules.
@@ -131,8 +131,8 @@ def main(context: click.Context, debug: bool, config_file: Path | None) -> None:
 
 def _pack_option(function: Any) -> Any:
     return _option("--pack", "pack", metavar="PATH|ID",
-                        help="A pack folder or a bundled pack's id. Default: the pack the metrics "
-                             "file names, else ofsted-slac-2011.")(function)
+                   help="A pack folder or a bundled pack's id. Default: the pack the metrics "
+                        "file names, else ofsted-slac-2011.")(function)
 
 
 def _output_options(function: Any) -> Any:
@@ -141,12 +141,12 @@ def _output_options(function: Any) -> Any:
 
     options = [
         _option("--format", "output_format", type=click.Choice(list(FORMATS)), default="table",
-                     show_default=True, help="Format of standard output, and of -o files when given."),
+                show_default=True, help="Format of standard output, and of -o files when given."),
         _option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-                     help="Also write to FILE (atomically), in the format its extension names (.md .html .csv "
-                          ".json .xml .xlsx .txt) unless --format is given; repeatable."),
+                help="Also write to FILE (atomically), in the format its extension names (.md .html .csv "
+                     ".json .xml .xlsx .txt) unless --format is given; repeatable."),
         _option("--table-format", default="simple", show_default=True, metavar="STYLE",
-                     help="tabulate's table style for --format table: simple, github, rst, latex, ..."),
+                help="tabulate's table style for --format table: simple, github, rst, latex, ..."),
         _option("-q", "--quiet", is_flag=True, help="Print nothing on standard output."),
     ]
     for option in reversed(options):
@@ -260,20 +260,20 @@ def _exit_status(documents: Sequence[dict[str, Any]], fail_on: str) -> int:
 @_pack_option
 @_output_options
 @_option("--fail-on", default="inadequate", show_default=True, metavar="GRADE|never",
-              help="Exit 1 when a judgement is at this grade or worse.")
+         help="Exit 1 when a judgement is at this grade or worse.")
 @_option("--strict", is_flag=True, help="A metric that a rule reads and the file lacks is an error.")
 @_option("--only", multiple=True, metavar="ID",
-              help="Check only this judgement (with the judgements it reads) or rule; repeatable.")
+         help="Check only this judgement (with the judgements it reads) or rule; repeatable.")
 @_option("--waivers", type=click.Path(dir_okay=False), metavar="FILE",
-              help="A waivers file shared by the authorities checked.")
+         help="A waivers file shared by the authorities checked.")
 @_option("--benchmarks", type=click.Path(dir_okay=False), metavar="FILE",
-              help="A benchmarks file shared by the authorities checked (the metrics files' own win).")
+         help="A benchmarks file shared by the authorities checked (the metrics files' own win).")
 @_option("--record", type=click.Path(dir_okay=False), metavar="DB",
-              help="Record every result in this history database (SQLite), and take previous and history "
-                   "from its earlier periods where a metrics file gives none.")
+         help="Record every result in this history database (SQLite), and take previous and history "
+              "from its earlier periods where a metrics file gives none.")
 @_option("--rank", metavar="JUDGEMENT", help="Order the comparison of several authorities by this judgement.")
 @_option("--progress/--no-progress", default=None,
-              help="Show progress on standard error (default: for several files, on a terminal).")
+         help="Show progress on standard error (default: for several files, on a terminal).")
 def check(metrics: tuple[str, ...], pack: str | None, output_format: str, outputs: tuple[Path, ...],
           table_format: str, quiet: bool, fail_on: str, strict: bool, only: tuple[str, ...],
           waivers: str | None, benchmarks: str | None, record: str | None, rank: str | None,
@@ -354,7 +354,7 @@ def _record(database: str, documents: Sequence[dict[str, Any]]) -> list[Problem]
 @_argument("result", metavar="RESULT.json", type=click.Path(dir_okay=False, path_type=Path))
 @_output_options
 @_option("--fail-on", default="never", show_default=True, metavar="GRADE|never",
-              help="Exit 1 when a judgement in the result is at this grade or worse.")
+         help="Exit 1 when a judgement in the result is at this grade or worse.")
 def report(result: Path, output_format: str, outputs: tuple[Path, ...], table_format: str, quiet: bool,
            fail_on: str) -> None:
     """Render a saved JSON result again, in any format, without re-evaluating anything."""
@@ -375,7 +375,7 @@ def report(result: Path, output_format: str, outputs: tuple[Path, ...], table_fo
 @main.command()
 @_pack_option
 @_option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the template to FILE instead of standard output.")
+         help="Write the template to FILE instead of standard output.")
 def template(pack: str | None, output: Path | None) -> None:
     """Print a metrics file to fill in: every metric with its unit, range and definition."""
     from .template import render
@@ -451,7 +451,7 @@ def rules_show(rule_id: str, pack: str | None) -> None:
 @rules.command("doc")
 @_argument("pack", required=False, metavar="[PACK]")
 @_option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the catalogue to FILE instead of standard output.")
+         help="Write the catalogue to FILE instead of standard output.")
 def rules_doc(pack: str | None, output: Path | None) -> None:
     """Write PACK's Markdown catalogue: judgement tree, every rule, the metric catalogue."""
     from .packdoc import render
@@ -479,12 +479,12 @@ def explain(rule_id: str, metrics: str, pack: str | None) -> None:
 @_argument("adapter", metavar="ADAPTER")
 @_argument("data", metavar="DATA_DIR", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @_option("--period", required=True, metavar="YYYY-YY", help="The financial year: 2010-11 is the year ending "
-              "31 March 2011.")
+         "31 March 2011.")
 @_option("--authority", "authorities", multiple=True, metavar="CODE|NAME",
-              help="An authority by ONS code, DfE number or name; repeatable (default: every authority).")
+         help="An authority by ONS code, DfE number or name; repeatable (default: every authority).")
 @_option("--region", metavar="NAME", help="Every authority of this region (as the neighbour groupings name it).")
 @_option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="The folder to write one metrics file per authority into.")
+         help="The folder to write one metrics file per authority into.")
 @_pack_option
 def import_(adapter: str, data: Path, period: str, authorities: tuple[str, ...], region: str | None, output: Path,
             pack: str | None) -> None:
@@ -511,11 +511,11 @@ def import_(adapter: str, data: Path, period: str, authorities: tuple[str, ...],
 
 @main.command()
 @_option("--db", "database", required=True, type=click.Path(dir_okay=False, exists=True), metavar="DB",
-              help="The history database that comply check --record wrote.")
+         help="The history database that comply check --record wrote.")
 @_option("--authority", metavar="NAME", help="One authority, by name or code (default: every one).")
 @_option("--metric", "metrics", multiple=True, metavar="ID", help="Also show this metric's values; repeatable.")
 @_option("--format", "output_format", type=click.Choice(["table", "markdown", "csv", "json"]),
-              default="table", show_default=True)
+         default="table", show_default=True)
 def history(database: str, authority: str | None, metrics: tuple[str, ...], output_format: str) -> None:
     """Judgement grades across recorded periods, with changes marked, and chosen metrics' values."""
     from .history import History
