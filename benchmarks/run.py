@@ -8,6 +8,10 @@ interleaved (one of each in turn, so a noisy neighbour hits all alike), and prin
 median wall time, its ratio to the floor, and the peak memory of the process. The floor
 is a process that starts Python, imports PyYAML and parses the same files with the C
 loader. Needs comply installed (pip install .) in the Python that runs this script.
+
+Then what a hostile or careless input within the documented limits costs, against the
+same kind of floor and run fewer times (they take a while): a metrics file of 100,000
+unknown names, and a folder of 5,000 Stoke-sized metrics files written as one JSON array.
 """
 
 from __future__ import annotations
@@ -126,8 +130,30 @@ def make_authorities(pack: Path, folder: Path, count: int = 150, seed: int = 202
     return paths
 
 
-def run_once(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (KiB) of one process; NAME=VALUE words first set its environment."""
+def make_unknown_keys(path: Path, count: int) -> Path:
+    """A metrics file that misspells a metric name ``count`` times: refused, and what that costs."""
+    lines = ["authority: Typoshire", "period: 2010-11", "metrics:"] + [f"  dentl_checks_{i}: 80" for i in range(count)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def make_region(folder: Path, count: int) -> list[Path]:
+    """``count`` copies of Stoke's metrics file under other names: a large region, or a country."""
+    folder.mkdir(parents=True)
+    text = STOKE.read_text()
+    paths = []
+    for number in range(count):
+        path = folder / f"authority-{number:04d}.yaml"
+        path.write_text(text.replace("authority: Stoke-on-Trent", f"authority: Authority {number}"))
+        paths.append(path)
+    return paths
+
+
+def run_once(command: list[str], statuses: tuple[int, ...] = (0, 1)) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (KiB) of one process; NAME=VALUE words first set its environment.
+
+    Any exit status but ``statuses`` stops the benchmark.
+    """
     environment = dict(os.environ)
     while command and "=" in command[0] and not command[0].startswith("-"):
         name, _, value = command[0].partition("=")
@@ -137,7 +163,7 @@ def run_once(command: list[str]) -> tuple[float, int]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
+    if os.waitstatus_to_exitcode(status) not in statuses:
         raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(command)}")
     return elapsed, usage.ru_maxrss
 
@@ -212,6 +238,36 @@ def main() -> None:
             base = floors.get(name)
             ratio = f"{median / (statistics.median(times[base]) * 1000):.2f}x" if base else ""
             print(f"{name:<46} {median:>10.1f} {ratio:>9} {memory[name] / 1024:>9.1f}")
+        costs(work, comply, bundled_files, 1 if options.quick else 3, options.quick)
+
+
+def costs(work: Path, comply: str, bundled_files: list[Path], repeat: int, quick: bool) -> None:
+    """What a hostile or careless input within the limits costs, each against its floor: printed like main's."""
+    keys, files = (2_000, 20) if quick else (100_000, 5_000)
+    unknown = make_unknown_keys(work / "unknown-keys.yaml", keys)
+    region = make_region(work / "region", files)
+    output = work / "region.json"
+    runs = {
+        f"floor, bundled pack + {keys} unknown keys": (floor_command([*bundled_files, unknown]), (0,)),
+        f"check {keys} unknown keys (refused)": ([comply, "check", str(unknown)], (2,)),
+        f"floor, bundled pack + {files} files": (floor_command([*bundled_files, *region]), (0,)),
+        f"check {files} files, json to a file": ([comply, "check", str(work / "region"), "--format", "json", "-q",
+                                                  "-o", str(output)], (1,)),
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    memory: dict[str, int] = dict.fromkeys(runs, 0)
+    for _ in range(repeat):
+        for name, (command, statuses) in runs.items():
+            elapsed, peak = run_once(command, statuses)
+            times[name].append(elapsed)
+            memory[name] = max(memory[name], peak)
+    print(f"what a hostile file costs, median of {repeat} runs ({output.stat().st_size / 2**20:.0f} MiB of JSON "
+          f"for {files} files)")
+    names = list(runs)
+    for index, name in enumerate(names):
+        median = statistics.median(times[name]) * 1000
+        ratio = f"{median / (statistics.median(times[names[index - 1]]) * 1000):.2f}x" if index % 2 else ""
+        print(f"{name:<46} {median:>10.1f} {ratio:>9} {memory[name] / 1024:>9.1f}")
 
 
 if __name__ == "__main__":

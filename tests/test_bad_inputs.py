@@ -4,6 +4,7 @@ clear line per problem, `file:line:col: message`, and never a traceback."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -40,6 +41,9 @@ METRICS = {
     "hexadecimal": "4:13: '0x1F' is a hexadecimal, octal or binary literal; write a decimal number or quote it",
     "history-bad-period": "4:34: 'last year': history is keyed by period, such as 2009-10",
     "huge-number": "4:13: the number '9999999999999999999999999999999999999999' is too large",
+    "huge-integer-400-digits": "4:13: the number '99999999999999999999'... (400 characters) is too large",
+    "huge-integer-5000-digits": "4:13: the number '-1111111111111111111'... (5001 characters) is too large",
+    "huge-integer-as-a-benchmark": "4:37: the number '77777777777777777777'... (400 characters) is too large",
     "impossible-date": "3:8: '2011-02-30' is not a real date",
     "infinity": "4:15: non-finite number '.inf' is not allowed",
     "latin-1": "4:10: not UTF-8 text (byte 0xe9); save the file as UTF-8",
@@ -93,6 +97,11 @@ CONDITIONS = {
     "dunder-attribute": "attribute access is not allowed",
     "eval-call": "calls to 'eval' are not allowed",
     "huge-number": "the number inf is too large for a condition",
+    "huge-integer": "the number 999999999999999999999... is too large for a condition",
+    "not-chain": "the condition nests operations more than 100 deep",
+    "sum-chain": "the condition nests operations more than 100 deep",
+    "unary-minus-chain": "the condition nests operations more than 100 deep",
+    "unary-plus-chain": "the condition nests operations more than 100 deep",
     "import": "attribute access is not allowed",
     "lambda": "lambdas are not allowed",
     "number-not-condition": "the condition 'value + 1' is a number; it must be true or false",
@@ -220,3 +229,111 @@ def test_ctrl_c_while_writing_leaves_the_previous_file(tmp_path, monkeypatch):
     assert (result.exit_code, result.stderr) == (2, "comply: interrupted; no output file was changed\n")
     assert target.read_text() == "last quarter's result\n"
     assert [p.name for p in tmp_path.iterdir()] == ["paper.json"]  # the temporary file is gone
+
+
+# besides a good file, a folder of metrics files holds -> what is said of it (as when it is named)
+FOLDER_ENTRIES = {
+    "broken-link": (lambda entry: os.symlink(entry.parent / "gone.yaml", entry),
+                    "a broken link (to {folder}/gone.yaml): no such file"),
+    "link-to-itself": (lambda entry: os.symlink(entry, entry), "a broken link (to {folder}/b.yaml): no such file"),
+    "folder-named-yaml": (lambda entry: entry.mkdir(), "is a folder, not a metrics file"),
+    "named-pipe": (lambda entry: os.mkfifo(entry), "is not a regular file (a pipe or device in a folder of "
+                                                   "metrics files?)"),
+}
+
+
+@pytest.mark.parametrize("case", FOLDER_ENTRIES)
+def test_what_is_not_a_metrics_file_in_a_folder_is_a_problem_not_skipped(tmp_path, case):
+    make, message = FOLDER_ENTRIES[case]
+    shutil.copy(GOOD, tmp_path / "a.yaml")
+    entry = tmp_path / "b.yaml"
+    make(entry)
+    result = comply("check", tmp_path, "--pack", MINI, "--format", "json")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"{entry}: {message.format(folder=tmp_path)}"]
+    assert [document["authority"] for document in json.loads(result.stdout)] == ["Testshire"]
+
+
+@pytest.mark.parametrize("case", ["broken-link", "link-to-itself"])
+def test_a_broken_link_named_or_in_a_folder_says_the_same(tmp_path, case):
+    make, message = FOLDER_ENTRIES[case]
+    entry = tmp_path / "b.yaml"
+    make(entry)
+    named = comply("check", entry, "--pack", MINI)
+    in_a_folder = comply("check", tmp_path, "--pack", MINI)
+    assert named.exit_code == in_a_folder.exit_code == 2
+    assert named.stderr == in_a_folder.stderr == f"{entry}: {message.format(folder=tmp_path)}\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any folder")
+def test_a_folder_that_cannot_be_read(tmp_path):
+    folder = tmp_path / "region"
+    folder.mkdir()
+    folder.chmod(0)
+    try:
+        result = comply("check", folder, "--pack", MINI)
+    finally:
+        folder.chmod(0o755)
+    assert_refused(result, [f"{folder}: cannot read the folder: Permission denied"])
+
+
+DB = HERE.parent / "packs"  # any existing folder stands in for a file where an empty value is refused first
+# an option or argument given an empty (or blank) value -> the option named in the refusal
+EMPTY_VALUES = {
+    "check-metrics": (["check", ""], "'METRICS...'"),
+    "check-metrics-blank": (["check", "  "], "'METRICS...'"),
+    "check-one-of-several-metrics": (["check", GOOD, ""], "'METRICS...'"),
+    "check-pack": (["check", GOOD, "--pack", ""], "'--pack'"),
+    "check-record": (["check", GOOD, "--pack", MINI, "--record", ""], "'--record'"),
+    "check-waivers": (["check", GOOD, "--pack", MINI, "--waivers", ""], "'--waivers'"),
+    "check-benchmarks": (["check", GOOD, "--pack", MINI, "--benchmarks", ""], "'--benchmarks'"),
+    "check-output": (["check", GOOD, "--pack", MINI, "-o", ""], "'-o' / '--output'"),
+    "check-only": (["check", GOOD, "--pack", MINI, "--only", ""], "'--only'"),
+    "check-rank": (["check", GOOD, "--pack", MINI, "--rank", ""], "'--rank'"),
+    "check-fail-on": (["check", GOOD, "--pack", MINI, "--fail-on", ""], "'--fail-on'"),
+    "check-table-format": (["check", GOOD, "--pack", MINI, "--table-format", ""], "'--table-format'"),
+    "config": (["--config", "", "check", GOOD], "'--config'"),
+    "report-result": (["report", ""], "'RESULT.json'"),
+    "report-output": (["report", GOOD, "-o", ""], "'-o' / '--output'"),
+    "template-pack": (["template", "--pack", ""], "'--pack'"),
+    "template-output": (["template", "--pack", MINI, "-o", ""], "'-o' / '--output'"),
+    "rules-list": (["rules", "list", ""], "'[PACK]'"),
+    "rules-show": (["rules", "show", "", "--pack", MINI], "'RULE_ID|JUDGEMENT_ID'"),
+    "rules-lint": (["rules", "lint", ""], "'[PACK]'"),
+    "rules-test": (["rules", "test", ""], "'[PACK]'"),
+    "rules-doc": (["rules", "doc", ""], "'[PACK]'"),
+    "explain-rule": (["explain", "", GOOD, "--pack", MINI], "'RULE_ID|JUDGEMENT|INDICATOR'"),
+    "explain-metrics": (["explain", "HEALTH", "", "--pack", MINI], "'METRICS'"),
+    "history-db": (["history", "--db", ""], "'--db'"),
+    "history-authority": (["history", "--db", GOOD, "--authority", ""], "'--authority'"),
+    "history-metric": (["history", "--db", GOOD, "--metric", ""], "'--metric'"),
+    "import-adapter": (["import", "", DB, "--period", "2010-11", "-o", DB], "'ADAPTER'"),
+    "import-period": (["import", "dfe-2010-11", DB, "--period", "", "-o", DB], "'--period'"),
+    "import-authority": (["import", "dfe-2010-11", DB, "--period", "2010-11", "--authority", "", "-o", DB],
+                         "'--authority'"),
+    "import-region": (["import", "dfe-2010-11", DB, "--period", "2010-11", "--region", "", "-o", DB], "'--region'"),
+    "import-output": (["import", "dfe-2010-11", DB, "--period", "2010-11", "-o", ""], "'-o' / '--output'"),
+}
+
+
+@pytest.mark.parametrize("case", EMPTY_VALUES)
+def test_an_empty_option_value_is_refused(case):
+    arguments, option = EMPTY_VALUES[case]
+    result = comply(*arguments)
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert f"Error: Invalid value for {option}: the value is empty" in result.stderr, result.stderr
+
+
+def test_every_option_and_argument_refuses_an_empty_value():
+    from compliance.cli import _RefusesEmpty
+
+    def parameters(command, path):
+        for parameter in command.params:
+            if not getattr(parameter, "is_flag", False) and parameter.name not in ("help", "version"):
+                yield f"{path} {parameter.name}", parameter
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from parameters(sub, f"{path} {name}")
+
+    taking_values = dict(parameters(main, "comply"))
+    assert len(taking_values) >= 30
+    assert [name for name, parameter in taking_values.items() if not isinstance(parameter, _RefusesEmpty)] == []

@@ -26,8 +26,10 @@ def comply(*args: object):
 
 
 def period(tmp_path, name: str, when: str, *changes: tuple[str, str]):
-    """Stoke's file for another period, with some lines changed."""
+    """Stoke's file for another period, with some lines changed (and no history for an earlier period)."""
     text = STOKE.read_text().replace("period: 2010-11", f"period: {when}")
+    if when < "2010-11":
+        text = re.sub(r"\n    history: \{[^}]*\}", "", text)
     for old, new in changes:
         assert old in text, old
         text = text.replace(old, new, 1)
@@ -89,14 +91,15 @@ def test_a_recording_that_fails_part_way_records_nothing(tmp_path, monkeypatch):
     comply("check", STOKE, "--record", database, "-q")
     original = History.record
 
-    def failing(self, document):
-        document = {**document, "values": {**document["values"], "broken": object()}}  # fails at the figures
-        return original(self, document)
+    def failing(self, documents):
+        documents = [{**document, "values": {**document["values"], "broken": object()}}  # fails at the figures
+                     for document in documents]
+        return original(self, documents)
 
     monkeypatch.setattr(History, "record", failing)
     with pytest.raises(TypeError):
-        History(database).record(json.loads(comply("check", period(tmp_path, "b.yaml", "2011-12"),
-                                                   "--format", "json").stdout))
+        History(database).record([json.loads(comply("check", period(tmp_path, "b.yaml", "2011-12"),
+                                                    "--format", "json").stdout)])
     with sqlite3.connect(database) as db:
         assert [row[0] for row in db.execute("SELECT period FROM runs")] == ["2010-11"]
         assert db.execute("SELECT count(*) FROM judgements").fetchone()[0] == 22

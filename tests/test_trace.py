@@ -47,7 +47,7 @@ def pack_copy(tmp_path):
          "traceability.yaml:{item}:7: verdict: no judgement 'safeguarding.partners'"),
         # an item that is two things at once
         ("      strength: [SG-PART-LSCB-PLAN]\n", "      strength: [SG-PART-LSCB-PLAN]\n      context: also\n",
-         "traceability.yaml:{item}:7: trace.53[2]: {{"),
+         "traceability.yaml:{item}:7: trace.53[2]: a mapping has too many properties"),
     ],
     ids=["missing-paragraph", "unknown-rule", "untraced-rule", "uncited-paragraph", "unknown-judgement", "two-kinds"],
 )

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .model import InputError, Location, Problem
+from .packs import bundled_packs
 from .submissions import _read_checked
 
 NAME = "comply.yaml"
@@ -41,5 +43,13 @@ def defaults(path: Path) -> dict[str, Any]:
             value = [resolve(item) for item in value] if isinstance(value, list) else resolve(value)
         elif key == "pack" and (base / value).is_dir():
             value = resolve(value)  # a folder beside the config; otherwise a bundled pack's id
+        elif key == "pack" and value not in bundled_packs():
+            raise InputError([Problem(where(path, key), f"pack: no pack {value!r}: not a folder beside {NAME}, "
+                                      f"nor a bundled pack ({', '.join(bundled_packs())})")])
         result[OPTIONS[key]] = value
     return result
+
+
+def where(path: Path, key: str) -> Location:
+    """Where the config file at ``path`` sets ``key``: for an option's value that turned out to be wrong."""
+    return _read_checked(path, "config", lambda where: False).where((key,))

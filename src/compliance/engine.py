@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import expressions, grading
+from . import expressions, grading, periods
 from .model import (
     BENCHMARK_WORDS,
     TIMESCALES,
@@ -247,7 +247,7 @@ def _trend(metric: Metric, submitted: MetricValue) -> int | None:
     """How many consecutive periods, up to now, the figure moved in its good direction."""
     if metric.polarity not in (_HIGHER, _LOWER) or metric.is_boolean:
         return None
-    series = [submitted.history[period] for period in sorted(submitted.history)]
+    series = [submitted.history[period] for period in sorted(submitted.history, key=periods.order)]
     if not series and "previous" in submitted.benchmarks:
         series = [submitted.benchmarks["previous"]]
     if not series:

@@ -21,6 +21,9 @@ from .model import Condition, Location
 MAX_LENGTH = 500
 #: The largest number a condition may write; larger ones overflow float arithmetic.
 MAX_NUMBER = 1e15
+#: How deeply operations may nest (``- - - value`` is three deep): checking, evaluating and
+#: caching a condition each recurse once a level, and Python's stack has room for about 1000.
+MAX_DEPTH = 100
 
 NUMBER, BOOLEAN = "number", "yes/no"
 
@@ -87,12 +90,24 @@ def parse(text: Any, types: Mapping[str, str], location: Location) -> Condition:
         raise ConditionError(f"invalid condition {_shorten(text)!r}: {error.msg}") from None
     except (ValueError, RecursionError, MemoryError):
         raise ConditionError(f"invalid condition {_shorten(text)!r}: too complex") from None
+    if _depth(tree.body) > MAX_DEPTH:
+        raise ConditionError(f"the condition nests operations more than {MAX_DEPTH} deep")
     checker = _Checker(types)
     kind = checker.check(tree.body)
     if kind != BOOLEAN:
         raise ConditionError(f"the condition {_shorten(text)!r} is a number; it must be true or false, "
                              "e.g. 'value >= 80'")
     return Condition(text, tree.body, frozenset(checker.names), location, _template(tree))
+
+
+def _depth(tree: ast.AST) -> int:
+    """How deeply the tree's nodes nest, found without recursion (the point is a tree too deep for it)."""
+    deepest, pending = 0, [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        pending += [(child, depth + 1) for child in ast.iter_child_nodes(node)]
+    return deepest
 
 
 def _shorten(text: str, width: int = 60) -> str:
@@ -118,7 +133,7 @@ class _Checker:
             return BOOLEAN
         if isinstance(node.value, (int, float)) and not isinstance(node.value, complex):
             if not abs(node.value) <= MAX_NUMBER:  # 'not <=' also catches an overflowed inf
-                raise ConditionError(f"the number {node.value} is too large for a condition")
+                raise ConditionError(f"the number {_shorten(str(node.value), 24)} is too large for a condition")
             return NUMBER
         raise ConditionError(f"{node.value!r} is not allowed: conditions use numbers and true/false")
 

@@ -9,12 +9,14 @@ runs writing to it at the same time all land.
 from __future__ import annotations
 
 import datetime
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from . import periods
 from .model import Earlier, InputError, Location, Problem
 
 SCHEMA = """
@@ -65,16 +67,22 @@ CREATE INDEX IF NOT EXISTS runs_by_authority ON runs (authority, pack_id, period
 """
 
 BUSY_SECONDS = 60
+TABLES = {"runs", "judgements", "findings", "figures"}
 
 
 class History:
-    """A history database, opened (and created if need be) at ``path``."""
+    """A history database, opened (and created if need be) at ``path``.
+
+    A database that is not a comply history (another application's SQLite file) is
+    refused before anything in it is changed, whether it is opened to record or to read.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         try:
             self.connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
             self.connection.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
+            self._check_is_ours()
             self.connection.execute("PRAGMA foreign_keys = ON")
             if self.connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self.connection.execute("PRAGMA journal_mode = WAL")
@@ -87,28 +95,62 @@ class History:
 
     @classmethod
     def reader(cls, path: str | Path) -> History | None:
-        """The database opened for reading only, or None when there is none yet."""
+        """The database opened for reading only, or None when there is none yet.
+
+        Nothing in it changes, not even its journal mode. In a folder we cannot write, where
+        SQLite cannot make the shared-memory file a reader of a WAL database needs, it is
+        read as an immutable file: no one can be recording into it there.
+        """
         if not Path(path).is_file():
             return None
         history = cls.__new__(cls)
         history.path = str(path)
+        uri = f"{Path(path).resolve().as_uri()}?mode=ro"
         try:
-            history.connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
-                                                 timeout=BUSY_SECONDS)
+            try:
+                history.connection = sqlite3.connect(uri, uri=True, timeout=BUSY_SECONDS)
+                history.connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opening is lazy
+            except sqlite3.OperationalError:
+                if os.access(Path(path).resolve().parent, os.W_OK):
+                    raise
+                history.connection = sqlite3.connect(uri + "&immutable=1", uri=True)
             history.connection.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
-            tables = {row[0] for row in history.connection.execute("SELECT name FROM sqlite_master")}
+            tables = history._check_is_ours()
         except sqlite3.Error as error:
             raise history.failure(error) from None
-        if "runs" not in tables:  # created a moment ago by a run still writing its tables: no history yet
+        except InputError:
+            history.connection.close()
+            raise
+        if not tables:  # created a moment ago by a run still writing its tables: no history yet
             history.connection.close()
             return None
         return history
+
+    def _check_is_ours(self) -> set[str]:
+        """The database's tables: none (a new database) or comply's; InputError for anything else."""
+        tables = {row[0] for row in self.connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                  if not row[0].startswith("sqlite_")}
+        if tables and not tables >= TABLES:
+            self.connection.close()
+            raise InputError([Problem(Location(self.path), "not a comply history database: its tables are "
+                                      + ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else ""))])
+        return tables
 
     def failure(self, error: sqlite3.Error) -> InputError:
         message = str(error)
         if "file is not a database" in message:
             message = "not a comply history database (nor SQLite)"
+        elif "malformed" in message:
+            message = f"the database is damaged ({message}); record into a new one, or restore a copy"
         return InputError([Problem(Location(self.path), f"history database: {message}")])
+
+    @contextmanager
+    def reading(self) -> Iterator[History]:
+        """Read from the database: a damaged or unexpected one is an InputError naming it, not a crash."""
+        try:
+            yield self
+        except sqlite3.Error as error:
+            raise self.failure(error) from None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -124,40 +166,47 @@ class History:
     def close(self) -> None:
         self.connection.close()
 
-    def record(self, document: dict[str, Any]) -> bool:
-        """Store one result document; True when it replaced an earlier run of the same key."""
-        authority, period, pack_id = document["authority"], document["period"], document["pack"]["id"]
-        values = document["values"]
+    def record(self, documents: Iterable[dict[str, Any]]) -> int:
+        """Store result documents, all or none; how many replaced an earlier run of the same key."""
         try:
             with self.transaction() as db:
-                replaced = db.execute("DELETE FROM runs WHERE authority = ? AND period = ? AND pack_id = ?",
-                                      (authority, period, pack_id)).rowcount > 0
-                run_id = db.execute(
-                    "INSERT INTO runs (authority, code, period, pack_id, pack_version, pack_sha256, metrics_file,"
-                    " metrics_sha256, recorded_at, comply_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (authority, document["code"], period, pack_id, document["pack"]["version"],
-                     document["pack"].get("sha256", ""), document["metrics_file"], document["metrics_sha256"],
-                     datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
-                     document["run"]["comply_version"]),
-                ).lastrowid
-                db.executemany("INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-                    (run_id, position, j["id"], j["section"], j["title"], j["grade"], j["label"], j["score"])
-                    for position, j in enumerate(document["judgements"])])
-                db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-                    (run_id, f["rule"], f["judgement"], f["metric"], f["status"], f["grade"], f["score"],
-                     f["evidence"]) for f in document["findings"]])
-                db.executemany("INSERT INTO figures VALUES (?, ?, ?, ?)", [
-                    (run_id, metric, float(value), isinstance(value, bool)) for metric, value in values.items()])
+                return sum(self._record_one(db, document) for document in documents)
         except sqlite3.Error as error:
             raise self.failure(error) from None
+
+    @staticmethod
+    def _record_one(db: sqlite3.Connection, document: dict[str, Any]) -> bool:
+        authority, period, pack_id = document["authority"], document["period"], document["pack"]["id"]
+        values = document["values"]
+        replaced = db.execute("DELETE FROM runs WHERE authority = ? AND period = ? AND pack_id = ?",
+                              (authority, period, pack_id)).rowcount > 0
+        run_id = db.execute(
+            "INSERT INTO runs (authority, code, period, pack_id, pack_version, pack_sha256, metrics_file,"
+            " metrics_sha256, recorded_at, comply_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (authority, document["code"], period, pack_id, document["pack"]["version"],
+             document["pack"].get("sha256", ""), document["metrics_file"], document["metrics_sha256"],
+             datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
+             document["run"]["comply_version"]),
+        ).lastrowid
+        db.executemany("INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+            (run_id, position, j["id"], j["section"], j["title"], j["grade"], j["label"], j["score"])
+            for position, j in enumerate(document["judgements"])])
+        db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+            (run_id, f["rule"], f["judgement"], f["metric"], f["status"], f["grade"], f["score"],
+             f["evidence"]) for f in document["findings"]])
+        db.executemany("INSERT INTO figures VALUES (?, ?, ?, ?)", [
+            (run_id, metric, float(value), isinstance(value, bool)) for metric, value in values.items()])
         return replaced
 
     def earlier(self, authority: str, pack_id: str, period: str) -> Earlier:
-        """What was recorded for this authority and pack in periods before ``period``."""
+        """What was recorded for this authority and pack in the periods before ``period`` of its series.
+
+        A quarter's earlier periods are quarters, a year's are years (see periods.py).
+        """
         try:
-            runs = self.connection.execute(
-                "SELECT id, period FROM runs WHERE authority = ? AND pack_id = ? AND period < ? ORDER BY period",
-                (authority, pack_id, period)).fetchall()
+            recorded = dict(self.connection.execute(
+                "SELECT period, id FROM runs WHERE authority = ? AND pack_id = ?", (authority, pack_id)).fetchall())
+            runs = [(recorded[earlier], earlier) for earlier in periods.before(period, recorded)]
             judgements: dict[str, dict[str, str | None]] = {}
             values: dict[str, dict[str, float | bool]] = {}
             for run_id, run_period in runs:
@@ -181,9 +230,10 @@ class History:
         if authority:
             query += " WHERE lower(authority) = lower(?) OR lower(coalesce(code, '')) = lower(?)"
             arguments = (authority, authority)
-        rows = self.connection.execute(query + " ORDER BY authority, pack_id, period", arguments).fetchall()
+        rows = self.connection.execute(query, arguments).fetchall()
         names = ("id", "authority", "code", "period", "pack_id", "pack_version", "recorded_at")
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        runs = [dict(zip(names, row, strict=True)) for row in rows]
+        return sorted(runs, key=lambda run: (run["authority"], run["pack_id"], periods.order(run["period"])))
 
     def judgements_of(self, run_id: int) -> list[tuple[str, str, str, str | None, int | None]]:
         return self.connection.execute(

@@ -29,6 +29,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_VALUES = 200_000  # values after alias expansion
 MAX_DEPTH = 50
 MAX_NUMBER = 1e15  # beyond this a figure is a mistake, and huge integers overflow float arithmetic
+_MAX_DIGITS = 17  # a sign and 16 digits: every integer up to MAX_NUMBER, and any longer one is past it
 
 PathKey = tuple[Any, ...]
 
@@ -259,9 +260,10 @@ class _Builder:
             return text.lower() in ("yes", "on", "y")
         is_int = _INT.match(text)
         if is_int or _FLOAT.match(text):
-            number = int(text) if is_int else float(text)
+            # no int() of thousands of digits (Python refuses past 4300), no float() of a huge int
+            number = (int(text) if len(text) <= _MAX_DIGITS else math.inf) if is_int else float(text)
             if not math.isfinite(number) or abs(number) > MAX_NUMBER:
-                self.problem(node, f"the number {text!r} is too large")
+                self.problem(node, f"the number {_shown(text)} is too large")
                 return None
             return number
         for pattern, message in _AMBIGUOUS:
@@ -270,3 +272,8 @@ class _Builder:
                 self.problem(node, message.format(text=text, plain=plain))
                 return None
         return text
+
+
+def _shown(number: str) -> str:
+    """A number as written, quoted; a very long one shortened, with its length."""
+    return repr(number) if len(number) <= 40 else f"{number[:20]!r}... ({len(number)} characters)"

@@ -9,13 +9,14 @@ paragraph, and cycles in the judgement tree.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from . import cache as pack_cache
-from . import estimates, expressions
+from . import estimates, expressions, periods
 from .loader import Document, read_yaml
 from .model import (
     BENCHMARKS,
@@ -38,11 +39,14 @@ from .model import (
     Source,
     Unit,
 )
-from .schema import did_you_mean, validate
+from .schema import Suggestions, did_you_mean, validate
 
 DEFAULT_PACK = "ofsted-slac-2011"
 _LOADING: list[str] = []  # the folders of packs being loaded, to catch packs that extend each other
 DEFAULT_SMALL_COHORT = 10
+#: The longest chain of judgements reading judgements (a record of findings has three or four levels);
+#: grading walks it recursively.
+MAX_JUDGEMENT_DEPTH = 50
 
 #: Names a condition may read besides metric ids. ``previous`` and ``value`` take the
 #: rule's metric type; the others are numbers.
@@ -114,27 +118,50 @@ def _version_in_force(family: Path, reference: str, on: datetime.date) -> Path:
     spans = []
     for version in _versions(family):
         document = read_yaml(version / "pack.yaml")
-        span = document.data.get("in_force") if isinstance(document.data, dict) else None
-        if not isinstance(span, dict) or "from" not in span:
-            raise InputError([Problem(document.where(()), f"a version of pack family {reference!r} needs in_force "
-                                      "(from, and until where it ended)")])
-        start = datetime.date.fromisoformat(span["from"])
-        end = datetime.date.fromisoformat(span["until"]) if span.get("until") else datetime.date.max
-        spans.append(f"{version.name} from {start}" + (f" until {end}" if span.get("until") else ""))
+        start, end = _in_force(document, reference)
+        spans.append(f"{version.name} from {start}" + (f" until {end}" if end != datetime.date.max else ""))
         if start <= on <= end:
             return version
     raise InputError([Problem(Location(reference), f"no version of pack {reference!r} was in force on {on} "
                               f"({'; '.join(spans)})")])
 
 
+def _in_force(document: Document, reference: str) -> tuple[datetime.date, datetime.date]:
+    """A family version's in_force span, from and until (or for ever); InputError at the offending key."""
+    span = document.data.get("in_force") if isinstance(document.data, dict) else None
+    if not isinstance(span, dict) or "from" not in span:
+        raise InputError([Problem(document.where(()), f"a version of pack family {reference!r} needs in_force "
+                                  "(from, and until where it ended)")])
+    days = {}
+    for key in ("from", "until"):
+        written = span.get(key)
+        if written is None and key == "until":
+            days[key] = datetime.date.max
+            continue
+        where = document.where(("in_force", key))
+        if not isinstance(written, str):
+            raise InputError([Problem(where, f"in_force {key} should be a date written YYYY-MM-DD, not "
+                                             f"{written!r}")])
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", written):  # fromisoformat takes 20100401, 2010-W13-4
+            raise InputError([Problem(where, f"in_force {key}: {written!r} is not a date written YYYY-MM-DD")])
+        try:
+            days[key] = datetime.date.fromisoformat(written)
+        except ValueError:
+            raise InputError([Problem(where, f"in_force {key}: {written!r} is not a real date")]) from None
+    if days["until"] < days["from"]:
+        raise InputError([Problem(document.where(("in_force", "until")), f"in_force ends ({days['until']}) before "
+                                  f"it starts ({days['from']})")])
+    return days["from"], days["until"]
+
+
 def date_of(as_of: str | None, period: str | None) -> datetime.date | None:
-    """The date a metrics file speaks for: its as_of, else the end of its period (31 March)."""
+    """The date a metrics file speaks for: its as_of, else the last day of its period (periods.end)."""
     try:
         if as_of:
             return datetime.date.fromisoformat(as_of)
         if period:
-            return datetime.date(int(period[:4]) + 1, 3, 31)
-    except ValueError:
+            return periods.end(period)
+    except (ValueError, KeyError):
         return None
     return None
 
@@ -172,6 +199,7 @@ class _PackBuilder:
         #: limits set in this pack's files with no rationale, and rationales for limits not set:
         #: they load (older packs have them), and lint reports them
         self.unsourced: list[Problem] = []
+        self.suggest = Suggestions()
 
     def read(self, path: Path, schema_name: str) -> Document | None:
         try:
@@ -304,10 +332,15 @@ class _PackBuilder:
                 self.problem(header.where_key((key,)), f"{key} comes from the pack this one extends "
                                                        f"({header.data['extends']}); remove it", "pack")
         where = header.where(("extends",))
-        folder = str(find_pack(header.data["extends"], self.folder, self.on).resolve())
-        if folder in _LOADING:
+        try:
+            folder = str(find_pack(header.data["extends"], self.folder, self.on).resolve())
+        except InputError as error:  # said at the extends line, not at the name alone
+            raise InputError([*self.problems, *(Problem(where, f"extends: {p.message}", "pack")
+                                                for p in error.problems)]) from None
+        if folder in [*_LOADING, str(self.folder.resolve())]:
+            chain = [*_LOADING, str(self.folder.resolve()), folder]
             raise InputError([*self.problems, Problem(where, "packs extend each other in a cycle: "
-                                                     + " -> ".join([*_LOADING, folder]), "pack")])
+                                                     + " -> ".join(chain[chain.index(folder):]), "pack")])
         _LOADING.append(str(self.folder.resolve()))
         try:
             return load_pack(folder, self.on)
@@ -325,7 +358,7 @@ class _PackBuilder:
             where = header.where(base + ("remove", index))
             if judgement_id not in result:
                 self.problem(where, f"no judgement {judgement_id!r} in pack {parent.id}"
-                             + did_you_mean(judgement_id, result), judgement_id)
+                             + self.suggest(judgement_id, result), judgement_id)
                 continue
             del result[judgement_id]
             moved = header.data.get("override", {})
@@ -338,7 +371,7 @@ class _PackBuilder:
             for judgement_id, value in changes.get(key, {}).items():
                 if judgement_id not in result:
                     self.problem(header.where_key(base + (key, judgement_id)), f"no judgement {judgement_id!r} "
-                                 f"(after removals)" + did_you_mean(judgement_id, result), judgement_id)
+                                 f"(after removals)" + self.suggest(judgement_id, result), judgement_id)
                 elif key == "retitle":
                     result[judgement_id] = replace(result[judgement_id], title=value)
                 else:
@@ -360,7 +393,7 @@ class _PackBuilder:
             ordered = list(result.values())
             after = item.get("after")
             if after is not None and after not in result:
-                self.problem(where, f"after: no judgement {after!r}" + did_you_mean(after, result), item["id"])
+                self.problem(where, f"after: no judgement {after!r}" + self.suggest(after, result), item["id"])
                 after = None
             if after is None:  # at the end of its section, or a new section at the end
                 same = [i for i, j in enumerate(ordered) if j.section == new.section]
@@ -414,7 +447,7 @@ class _PackBuilder:
             for rule_id in named:
                 if rule_id not in known:
                     self.problem(header.where_key((key, rule_id)), f"no rule {rule_id!r} in pack {parent.id}"
-                                 + did_you_mean(rule_id, known), rule_id)
+                                 + self.suggest(rule_id, known), rule_id)
                 elif key == "disable" and rule_id in overrides:
                     self.problem(header.where_key((key, rule_id)), "is both overridden and disabled", rule_id)
         rules = []
@@ -431,9 +464,9 @@ class _PackBuilder:
         types = condition_types(metrics[rule.metric], metrics)
         replaced: dict[str, Any] = {key: changes[key] for key in ("title", "timescale", "limiting", "judgement")
                                     if key in changes}
-        if changes.get("judgement", rule.judgement) not in judgements:
+        if "judgement" in changes and changes["judgement"] not in judgements:
             self.problem(header.where(path + ("judgement",)), f"unknown judgement {changes['judgement']!r}"
-                         + did_you_mean(changes["judgement"], judgements), rule.id)
+                         + self.suggest(changes["judgement"], judgements), rule.id)
         for key in ("recommendation", "rationale", "limiting_rationale"):
             if key in changes:
                 replaced[key] = _one_line(changes[key])
@@ -521,29 +554,42 @@ class _PackBuilder:
                         if other not in judgements:
                             self.problem(header.where(("sections", s, "judgements", j, key, k)),
                                          f"{key}: unknown judgement {other!r}"
-                                         + did_you_mean(other, judgements))
+                                         + self.suggest(other, judgements))
         return judgements
 
     def _check_cycles(self, judgements: dict[str, Judgement]) -> None:
-        """Report each cycle of inputs and limits among the judgements."""
-        state: dict[str, str] = {}
+        """Report each cycle of inputs and limits among the judgements, and chains too deep to grade.
 
-        def visit(judgement_id: str, trail: list[str]) -> None:
-            if state.get(judgement_id) == "done" or judgement_id not in judgements:
-                return
-            if state.get(judgement_id) == "visiting":
-                cycle = trail[trail.index(judgement_id):] + [judgement_id]
-                self.problem(judgements[judgement_id].location,
-                             "judgements form a cycle: " + " -> ".join(cycle))
-                return
-            state[judgement_id] = "visiting"
+        Walked with a stack of our own, not recursion: a chain of hundreds of judgements is
+        what it must report, not what may overflow Python's stack.
+        """
+        def read(judgement_id: str) -> list[str]:
             judgement = judgements[judgement_id]
-            for other in judgement.inputs + judgement.limited_by + judgement.worst_grade_from:
-                visit(other, trail + [judgement_id])
-            state[judgement_id] = "done"
+            return [other for other in judgement.inputs + judgement.limited_by + judgement.worst_grade_from
+                    if other in judgements]
 
-        for judgement_id in judgements:
-            visit(judgement_id, [])
+        depth: dict[str, int] = {}  # judgements done: the longest chain of judgements from each, itself included
+        for start in judgements:
+            if start in depth:
+                continue
+            trail, stack = [start], [iter(read(start))]
+            while stack:
+                other = next(stack[-1], None)
+                if other is None:
+                    done = trail.pop()
+                    stack.pop()
+                    depth[done] = 1 + max((depth.get(item, 0) for item in read(done)), default=0)
+                elif other in trail:
+                    cycle = trail[trail.index(other):] + [other]
+                    self.problem(judgements[other].location, "judgements form a cycle: " + " -> ".join(cycle))
+                elif other not in depth:
+                    trail.append(other)
+                    stack.append(iter(read(other)))
+        read_by_others = {other for judgement_id in judgements for other in read(judgement_id)}
+        for judgement_id, deepest in depth.items():
+            if deepest > MAX_JUDGEMENT_DEPTH and judgement_id not in read_by_others:
+                self.problem(judgements[judgement_id].location, f"judgements read each other {deepest} deep, more "
+                             f"than the {MAX_JUDGEMENT_DEPTH} a pack may chain", judgement_id)
 
     def _metrics(self, catalogue: Document) -> dict[str, Metric]:
         metrics: dict[str, Metric] = {}
@@ -587,11 +633,11 @@ class _PackBuilder:
             problems_before = len(self.problems)
             if item["judgement"] not in judgements:
                 problem(document.where(path + ("judgement",)), f"unknown judgement {item['judgement']!r}"
-                        + did_you_mean(item["judgement"], judgements))
+                        + self.suggest(item["judgement"], judgements))
             metric = metrics.get(item["metric"])
             if metric is None:
                 problem(document.where(path + ("metric",)), f"unknown metric {item['metric']!r}"
-                        + did_you_mean(item["metric"], metrics))
+                        + self.suggest(item["metric"], metrics))
                 continue
             types = condition_types(metric, metrics)
             bands = self._bands(item["bands"], types, document, path, rule_id, scale)
@@ -634,7 +680,7 @@ class _PackBuilder:
             metric = metrics.get(item.get("metric", ""))
             if "metric" in item and metric is None:
                 self.problem(document.where(path + ("metric",)), f"unknown metric {item['metric']!r}"
-                             + did_you_mean(item["metric"], metrics), item["id"])
+                             + self.suggest(item["metric"], metrics), item["id"])
                 continue
             types = condition_types(metric, metrics) if metric else {
                 other.id: expressions.BOOLEAN if other.is_boolean else expressions.NUMBER for other in metrics.values()}
@@ -669,7 +715,7 @@ class _PackBuilder:
                              + ", ".join(by_id), rule_id)
             elif prefix and prefix not in by_id:
                 self.problem(where, f"cites unknown source {prefix!r} (the pack's sources: {', '.join(by_id)})"
-                             + did_you_mean(prefix, by_id), rule_id)
+                             + self.suggest(prefix, by_id), rule_id)
             else:
                 source = by_id[prefix] if prefix else sources[0]
                 named = f"source {prefix}" if prefix else "the source"

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: Problems shown for one file: past this, a line says how many more there are. A file with
+#: 100,000 unknown keys is one mistake made many times; the first hundred say what it is.
+MAX_SHOWN = 100
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -53,3 +57,16 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def shown(problems: list[Problem]) -> list[str]:
+    """The lines to print: each file's first MAX_SHOWN problems, then how many more it has."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.location.path, []).append(problem)
+    lines = []
+    for path, found in by_file.items():
+        lines += [str(problem) for problem in found[:MAX_SHOWN]]
+        if len(found) > MAX_SHOWN:
+            lines.append(f"{path}: {len(found) - MAX_SHOWN} more problems not shown (the first {MAX_SHOWN} are above)")
+    return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import repeat
@@ -15,7 +16,9 @@ from .engine import evaluate, strict_check
 from .history import History
 from .loader import Document
 from .model import InputError, Location, Pack, Problem, Result, Submission
+from .outputs import history_files
 from .packs import date_of, find_pack, load_pack, select
+from .spool import Spool
 from .submissions import (
     build_submission,
     read_benchmarks,
@@ -32,13 +35,23 @@ NOT_METRICS = {"comply.yaml"}
 
 @dataclass
 class CheckRun:
-    results: list[Any] = field(default_factory=list)  # Results, or what check's transform made of them
+    results: Any = field(default_factory=list)  # Results, or what check's transform made of them (a Spool for several)
     problems: list[Problem] = field(default_factory=list)
     several: bool = False  # several files, or a folder: JSON gives an array
+    inputs: dict[Path, str] = field(default_factory=dict)  # every file and pack folder read, and what it is
+
+    def close(self) -> None:
+        """Let go of the results' spool, if there is one, and its file with it."""
+        if isinstance(self.results, Spool):
+            self.results.close()
 
 
 def metrics_paths(arguments: list[str]) -> tuple[list[Path], list[Problem], bool]:
-    """The files named, a folder meaning its *.yaml and *.yml files sorted by name."""
+    """The files named, a folder meaning its *.yaml and *.yml files sorted by name.
+
+    A file in a folder is taken as it would be if named: a broken link, a folder or anything
+    else that is not a file is a problem, never skipped in silence.
+    """
     paths: list[Path] = []
     problems: list[Problem] = []
     several = len(arguments) > 1
@@ -46,16 +59,34 @@ def metrics_paths(arguments: list[str]) -> tuple[list[Path], list[Problem], bool
         path = Path(argument)
         if path.is_dir():
             several = True
-            found = sorted(p for p in path.iterdir()
-                           if p.suffix in (".yaml", ".yml") and p.name not in NOT_METRICS and p.is_file())
-            if not found:
+            try:
+                entries = sorted(p for p in path.iterdir()
+                                 if p.suffix in (".yaml", ".yml") and p.name not in NOT_METRICS)
+            except OSError as error:
+                problems.append(Problem(Location(argument), f"cannot read the folder: {error.strerror}"))
+                continue
+            if not entries:
                 problems.append(Problem(Location(argument), "the folder has no .yaml or .yml files"))
-            paths += found
+            for entry in entries:
+                if entry.is_file():
+                    paths.append(entry)
+                else:
+                    problems.append(Problem(Location(str(entry)), _not_a_file(entry)))
         elif path.exists():
             paths.append(path)
         else:
-            problems.append(Problem(Location(argument), "no such file or folder"))
+            problems.append(Problem(Location(argument), _not_a_file(path)))
     return paths, problems, several
+
+
+def _not_a_file(path: Path) -> str:
+    if path.is_symlink() and not path.exists():
+        return f"a broken link (to {os.readlink(path)}): no such file"
+    if path.is_dir():
+        return "is a folder, not a metrics file"
+    if path.exists():
+        return "is not a regular file (a pipe or device in a folder of metrics files?)"
+    return "no such file or folder"
 
 
 def pack_for(reference: str | None, relative_to: Path | None = None, on: datetime.date | None = None) -> Pack:
@@ -90,6 +121,12 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
     """
     paths, problems, several = metrics_paths(arguments)
     run = CheckRun(problems=problems, several=several)
+    if several and transform is not None:
+        run.results = Spool()  # a region's documents on disk, not in memory
+    run.inputs = {path: "metrics file" for path in paths}
+    run.inputs.update({Path(name): what for name, what in ((waivers, "waivers file"),
+                                                           (benchmarks, "benchmarks file")) if name})
+    run.inputs.update({path: "history database" for path in history_files(history)} if history else {})
     try:
         shared_waivers = read_waivers(waivers) if waivers else None
         shared_benchmarks = read_benchmarks(benchmarks) if benchmarks else None
@@ -99,17 +136,25 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
         run.problems += error.problems
         return run
     options = _Options(pack, strict, only, shared_waivers, shared_benchmarks, history)
-    for done, (outcome, file_problems) in enumerate(_outcomes(paths, options, transform), 1):
-        run.problems += [p for p in file_problems if p not in run.problems]  # a broken pack, once
-        if outcome is not None:
-            run.results.append(outcome)
-        if on_file:
-            on_file(done, len(paths))
+    seen = set(run.problems)
+    try:
+        for done, (outcome, file_problems, pack_folders) in enumerate(_outcomes(paths, options, transform), 1):
+            new = [p for p in dict.fromkeys(file_problems) if p not in seen]  # a broken pack's problems, once
+            run.problems += new
+            seen.update(new)
+            run.inputs.update((Path(folder), "pack") for folder in pack_folders)
+            if outcome is not None:
+                run.results.append(outcome)
+            if on_file:
+                on_file(done, len(paths))
+    except BaseException:
+        run.close()
+        raise
     return run
 
 
 def _outcomes(paths: list[Path], options: _Options, transform: Callable[[Result], Any] | None
-              ) -> Iterator[tuple[Any, list[Problem]]]:
+              ) -> Iterator[tuple[Any, list[Problem], tuple[str, ...]]]:
     workers = _workers(len(paths)) if transform is not None else 1
     if workers == 1:
         for path in paths:
@@ -120,11 +165,14 @@ def _outcomes(paths: list[Path], options: _Options, transform: Callable[[Result]
 
     yield _check_one(paths[0], options, transform)  # loads the pack here, so every fork inherits it
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(os.getpid(),)) as pool:
         try:
             yield from pool.map(_check_one, paths[1:], repeat(options), repeat(transform), chunksize=4)
-        except BaseException:
+        except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped reading: stop the workers too
             pool.shutdown(wait=False, cancel_futures=True)
+            for worker in multiprocessing.active_children():
+                worker.terminate()  # one may be waiting on a file (a pipe) for ever: do not wait for it
             raise
 
 
@@ -140,17 +188,49 @@ def _workers(files: int) -> int:
     return max(1, min(wanted, files // 4))
 
 
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+def _start_worker(parent: int) -> None:
+    """In each worker: Ctrl-C is the parent's to handle, SIGTERM or SIGHUP ends it, and it dies with ``parent``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):  # the parent turns these into KeyboardInterrupt; a worker just ends
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """End this process when ``parent`` ends, however it ends (even by SIGKILL), so no worker is orphaned.
+
+    On Linux the kernel does it at once (PR_SET_PDEATHSIG); elsewhere a thread watches the
+    parent's pid every second. A parent gone before we asked is noticed by the pid check.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        set_parent_death_signal = 1  # PR_SET_PDEATHSIG, from <linux/prctl.h>
+        if ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL, 0, 0, 0) == 0:
+            if os.getppid() != parent:
+                os._exit(1)
+            return
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any] | None
-               ) -> tuple[Any, list[Problem]]:
+               ) -> tuple[Any, list[Problem], tuple[str, ...]]:
+    """The file's result (transformed), its problems, and the folders of the pack it was checked against."""
+    folders: tuple[str, ...] = ()
     try:
         document, shape = read_metrics_leniently(path)
-        reference = options.pack or document.data.get("pack")
         on = date_of(document.data.get("as_of"), document.data.get("period"))
-        chosen = select(pack_for(reference, None if options.pack else path.parent, on), options.only)
+        chosen = select(load_pack(str(_pack_folder(document, options.pack, on).resolve()), on), options.only)
+        folders = (chosen.path, *chosen.parent_paths)
         try:
             submission = build_submission(document, chosen)
         except InputError as error:  # every problem of the file at once: its shape's and its figures'
@@ -171,9 +251,21 @@ def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any]
         if options.strict:
             strict_check(chosen, submission)
     except InputError as error:
-        return None, error.problems
+        return None, error.problems, folders
     result = replace(evaluate(chosen, submission), earlier=earlier)
-    return (transform(result) if transform else result), []
+    return (transform(result) if transform else result), [], folders
+
+
+def _pack_folder(document: Document, option: str | None, on: datetime.date | None) -> Path:
+    """The folder of the pack --pack names, else the metrics file's ``pack:`` (blamed at its line), else the default."""
+    if option or "pack" not in document.data:
+        return find_pack(option, None, on)
+    reference = document.data["pack"]
+    try:
+        return find_pack(reference, Path(document.path).parent, on)
+    except InputError as error:  # a problem with the name itself is the metrics file's; one in a pack file, its own
+        raise InputError([Problem(document.where(("pack",)), f"pack: {problem.message}")
+                          if problem.location.path == reference else problem for problem in error.problems]) from None
 
 
 def _with_shared_waivers(submission: Submission, document: Document, pack: Pack) -> Submission:
@@ -184,29 +276,3 @@ def _with_shared_waivers(submission: Submission, document: Document, pack: Pack)
     if problems:
         raise InputError(problems)
     return replace(submission, waivers=submission.waivers + tuple(found))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write ``content`` to ``path`` so that readers see the old file or the new, never half."""
-    import tempfile
-
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp makes the file private; give it the mode a new file would have (or the old file's)
-        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

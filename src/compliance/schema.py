@@ -18,6 +18,7 @@ from typing import Any
 
 from .loader import Document
 from .model import Problem
+from .problems import MAX_SHOWN
 
 _TYPE_WORDS = {
     "string": "text",
@@ -60,33 +61,54 @@ def _fast(name: str) -> Callable[[Any], Any]:
     return module.validate  # type: ignore[no-any-return]
 
 
-def validate(document: Document, name: str) -> list[Problem]:
-    """Every way ``document`` departs from schema ``name``, positioned and sorted."""
+def conforms(data: Any, name: str) -> bool:
+    """Whether ``data`` fits schema ``name``: the fast check alone, with no message made."""
     from fastjsonschema import JsonSchemaException
 
     try:
-        _fast(name)(document.data)
-        return []
+        _fast(name)(data)
     except (JsonSchemaException, TypeError, ValueError, RecursionError):
-        pass  # jsonschema says what exactly, and where
+        return False
+    return True
+
+
+def validate(document: Document, name: str) -> list[Problem]:
+    """Every way ``document`` departs from schema ``name``, positioned and sorted."""
+    if conforms(document.data, name):
+        return []  # else jsonschema says what exactly, and where
+    suggest = Suggestions()
     problems = {
         problem
         for error in _validator(name).iter_errors(document.data)
-        for problem in _problems(document, error)
+        for problem in _problems(document, error, suggest)
     }
     return sorted(problems)
 
 
-def _problems(document: Document, error: Any) -> list[Problem]:
+def _problems(document: Document, error: Any, suggest: Suggestions) -> list[Problem]:
     path = tuple(error.absolute_path)
     keyword = error.validator
+    if keyword in ("oneOf", "anyOf") and error.context:
+        # the alternative the value comes closest to (a result object, not an array of them) says what is wrong
+        from jsonschema.exceptions import best_match
+
+        closest = best_match([error])
+        while closest is not None and closest.parent is not error:
+            closest = closest.parent
+        if closest is not None:
+            branch = closest.relative_schema_path[0]
+            return [problem for sub in error.context if sub.relative_schema_path[0] == branch
+                    for problem in _problems(document, sub, suggest)]
     where = document.where(path)
     field = _field_name(path)
+    if keyword == "const":
+        return [Problem(where, f"{field or 'the value'} should be {error.validator_value!r}, "
+                               f"not {_describe(error.instance)}")]
     if keyword == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         extra = [key for key in error.instance if key not in allowed]
         return [
-            Problem(document.where_key(path + (key,)), _unknown_key(key, allowed, field))
+            Problem(document.where_key(path + (key,)), _unknown_key(key, allowed, field, suggest))
             for key in extra
         ]
     if keyword == "required" and "x-message" in error.schema:
@@ -107,7 +129,7 @@ def _problems(document: Document, error: Any) -> list[Problem]:
         return [Problem(where, message)]
     if keyword == "enum":
         choices = ", ".join(str(choice) for choice in error.validator_value)
-        hint = did_you_mean(error.instance, [str(c) for c in error.validator_value])
+        hint = suggest(error.instance, [str(c) for c in error.validator_value])
         return [Problem(where, f"{field}: {error.instance!r} is not one of: {choices}{hint}")]
     if keyword == "pattern" and "x-message" in error.schema:
         if isinstance(error.instance, str) and path + (error.instance,) in document.key_marks:
@@ -123,7 +145,8 @@ def _problems(document: Document, error: Any) -> list[Problem]:
     if keyword in ("minItems", "minProperties"):
         return [Problem(where, f"{field} needs at least {error.validator_value} entr"
                                + ("y" if error.validator_value == 1 else "ies"))]
-    return [Problem(where, f"{field}: {error.message}" if field else error.message)]
+    message = error.message.replace(repr(error.instance), _describe(error.instance))  # never the whole value
+    return [Problem(where, f"{field}: {message}" if field else message)]
 
 
 def _is_number(text: str) -> bool:
@@ -141,11 +164,26 @@ def _field_name(path: tuple[Any, ...]) -> str:
     return text
 
 
-def _unknown_key(key: str, allowed: list[str], field: str) -> str:
+def _unknown_key(key: str, allowed: list[str], field: str, suggest: Suggestions) -> str:
     place = f" in {field}" if field else ""
     if not allowed:
         return f"unexpected key {key!r}{place}"
-    return f"unknown key {key!r}{place}{did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}"
+    return f"unknown key {key!r}{place}{suggest(key, allowed)}; allowed: {', '.join(allowed)}"
+
+
+class Suggestions:
+    """did_you_mean for the first MAX_SHOWN words asked about in a file, then nothing.
+
+    Only the first MAX_SHOWN problems of a file are shown (problems.shown), and the search is
+    the costly part of a problem: 100,000 unknown keys are a fraction of a second, not a minute.
+    """
+
+    def __init__(self) -> None:
+        self.left = MAX_SHOWN
+
+    def __call__(self, word: Any, choices: Any) -> str:
+        self.left -= 1
+        return did_you_mean(word, choices) if self.left >= 0 else ""
 
 
 def did_you_mean(word: Any, choices: Any) -> str:

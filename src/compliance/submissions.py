@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from . import periods
 from .loader import Document, PathKey, read_yaml
 from .model import (
     Earlier,
@@ -21,7 +22,7 @@ from .model import (
     Unit,
     Waiver,
 )
-from .schema import did_you_mean, validate
+from .schema import Suggestions, conforms, did_you_mean, validate
 
 _UNIT_WORDS = {
     Unit.PERCENT: "a percentage",
@@ -61,11 +62,12 @@ def read_metrics_leniently(path: str | Path) -> tuple[Document, list[Problem]]:
     data = document.data
     header = {key: value for key, value in data.items() if key != "metrics"} if isinstance(data, dict) else data
     metrics = data.get("metrics") if isinstance(data, dict) else None
-    if not isinstance(metrics, dict) or validate(Document(document.path, {**header, "metrics": {}}), "metrics") \
+    # the fast check only: a file with thousands of mistakes must not make thousands of messages twice
+    if not isinstance(metrics, dict) or not conforms({**header, "metrics": {}}, "metrics") \
             or any(where[:1] != ("metrics",) for where in document.yaml11_booleans if not _may_be_yes_no(where)):
         raise InputError(problems)
     kept = {metric_id: entry for metric_id, entry in metrics.items()
-            if not validate(Document(document.path, {**header, "metrics": {metric_id: entry}}), "metrics")
+            if conforms({**header, "metrics": {metric_id: entry}}, "metrics")
             and not any(where[:2] == ("metrics", metric_id) and not _may_be_yes_no(where)
                         for where in document.yaml11_booleans)}
     document.data = {**header, "metrics": kept}
@@ -149,7 +151,7 @@ def with_benchmarks(submission: Submission, document: Document, pack: Pack) -> S
             metric = pack.metrics.get(metric_id)
             if metric is None:
                 problems.append(Problem(document.where_key(path + (metric_id,)), f"unknown metric {metric_id!r} for "
-                                        f"pack {pack.id}" + did_you_mean(metric_id, pack.metrics)))
+                                        f"pack {pack.id}" + checker.suggest(metric_id, pack.metrics)))
                 continue
             for name, figure in figures.items():
                 checker._number(metric, figure, path + (metric_id, name), name)
@@ -174,7 +176,7 @@ def with_earlier(submission: Submission, earlier: Earlier) -> Submission:
             values[metric_id] = item
             continue
         benchmarks = dict(item.benchmarks)
-        benchmarks.setdefault("previous", recorded[max(recorded)])
+        benchmarks.setdefault("previous", recorded[max(recorded, key=periods.order)])
         values[metric_id] = replace(item, benchmarks=benchmarks, history={**recorded, **item.history})
     return replace(submission, values=values)
 
@@ -187,13 +189,14 @@ def read_waivers(path: str | Path) -> Document:
 def waivers_for(document: Document, path: PathKey, pack: Pack, problems: list[Problem]) -> list[Waiver]:
     """The waivers at ``path`` in ``document``, each checked: a rule of the pack, a real date."""
     rules = [rule.id for rule in pack.rules]
+    suggest = Suggestions()
     waivers = []
     for index, item in enumerate(document.data.get(path[0], []) if len(path) == 1 else []):
         where = path + (index,)
         before = len(problems)
         if item["rule"] not in rules:
             problems.append(Problem(document.where(where + ("rule",)), f"waives unknown rule {item['rule']!r} of "
-                                    f"pack {pack.id}" + did_you_mean(item["rule"], rules)))
+                                    f"pack {pack.id}" + suggest(item["rule"], rules)))
         try:
             datetime.date.fromisoformat(item["expires"])
         except ValueError:
@@ -209,6 +212,7 @@ class _Checker:
         self.document = document
         self.pack = pack
         self.problems: list[Problem] = []
+        self.suggest = Suggestions()
 
     def problem(self, path: PathKey, message: str) -> None:
         self.problems.append(Problem(self.document.where(path), message))
@@ -247,7 +251,7 @@ class _Checker:
         if metric is None:
             self.problems.append(Problem(self.document.where_key(path),
                                          f"unknown metric {metric_id!r} for pack {self.pack.id}"
-                                         + did_you_mean(metric_id, self.pack.metrics)))
+                                         + self.suggest(metric_id, self.pack.metrics)))
             return None
         long_form = raw if isinstance(raw, dict) else {"value": raw}
         before = len(self.problems)
@@ -266,6 +270,7 @@ class _Checker:
         for among, (position, of) in rank.items():
             if position > of:
                 self.problem(path + ("rank", among), f"{metric_id}: rank {position} of {of} is past the last place")
+        self._check_series(metric_id, list(history), path + ("history",))
         if long_form.get("estimated") and not long_form.get("note"):
             self.problem(path + ("estimated",), f"{metric_id}: an estimated figure needs a note saying "
                                                 "how it was estimated")
@@ -284,6 +289,18 @@ class _Checker:
             estimated=_estimated_fields(long_form.get("estimated", False)),
             rank=rank,
         )
+
+    def _check_series(self, metric_id: str, earlier: list[str], path: PathKey) -> None:
+        """History holds earlier periods of the file's own series: years for a year, quarters for a quarter."""
+        period = self.document.data["period"]
+        for other in earlier:
+            where = self.document.where_key(path + (other,))
+            if periods.series(other) != periods.series(period):
+                self.problems.append(Problem(where, f"{metric_id}: history {other} is a {periods.series(other)}, "
+                                         f"but {period} is a {periods.series(period)}; annual and quarterly "
+                                         "figures are different series"))
+            elif periods.order(other) >= periods.order(period):
+                self.problems.append(Problem(where, f"{metric_id}: history {other} does not come before {period}"))
 
     def _value(self, metric: Metric, form: dict[str, Any], path: PathKey
                ) -> tuple[float | bool, float | None, float | None] | None:

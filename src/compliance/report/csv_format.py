@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..model import BENCHMARKS
 from . import shape
+from .escaping import spreadsheet
 
 COLUMNS = ["authority", "code", "period", "kind", "id", "section", "title", "judgement", "status", "grade",
            "label", "score", "value", *BENCHMARKS, "timescale", "cites", "detail", "last_inspection"]
 
 
-def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
+def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str = "simple") -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = _SpreadsheetSafeWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for doc in documents:
+        yield _taken(buffer)
         common = {"authority": doc["authority"], "code": doc["code"] or "", "period": doc["period"]}
         if doc.get("estimate_notice"):  # first, so that no one reads the grades without it
             writer.writerow({**common, "kind": "notice", "id": "estimate", "status": "estimate",
@@ -50,4 +53,19 @@ def render(documents: list[dict[str, Any]], several: bool, table_format: str = "
                              "value": "" if item["value"] is None else item["value"],
                              **{name: item["benchmarks"].get(name, "") for name in BENCHMARKS},
                              "cites": " ".join(item["cites"]), "detail": item["evidence"]})
-    return buffer.getvalue()
+    yield _taken(buffer)
+
+
+def _taken(buffer: io.StringIO) -> str:
+    """What the buffer holds, leaving it empty: the rows so far, written an authority at a time."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+class _SpreadsheetSafeWriter(csv.DictWriter):  # type: ignore[type-arg]
+    """Rows whose text cells a spreadsheet reads as text, never as a formula (escaping.spreadsheet)."""
+
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
+        return super().writerow({name: spreadsheet(cell) for name, cell in rowdict.items()})

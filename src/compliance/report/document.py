@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
+import re
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..cache import files_digest
+from ..loader import MAX_NUMBER
 from ..model import (
     Finding,
     Grade,
@@ -28,9 +31,11 @@ from ..model import (
 )
 
 SCHEMA_VERSION = 1
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def document(result: Result, *, fail_on: str, at: datetime.datetime | None = None) -> dict[str, Any]:
+def document(result: Result, *, fail_on: str, rank: str | None = None,
+             at: datetime.datetime | None = None) -> dict[str, Any]:
     pack, submission = result.pack, result.submission
     at = at or datetime.datetime.now(datetime.UTC)
     return {
@@ -59,7 +64,7 @@ def document(result: Result, *, fail_on: str, at: datetime.datetime | None = Non
             "comply_version": __version__,
             "fail_on": fail_on,
             "partial": bool(pack.selection),
-            "rank": None,
+            "rank": rank,
             "only": list(pack.selection),
         },
         "scale": [{"id": g.id, "label": g.label, "score": g.score} for g in pack.scale.grades],
@@ -94,7 +99,8 @@ def read_result(path: Path) -> tuple[list[dict[str, Any]], bool]:
 
     try:
         with path.open(encoding="utf-8") as stream:
-            payload = json.load(stream)
+            text = stream.read()
+        payload = json.loads(text, parse_int=_integer, parse_float=_real, parse_constant=_constant)
     except OSError as error:
         raise InputError([Problem(Location(str(path)), f"cannot read: {error.strerror}")]) from None
     except UnicodeDecodeError:
@@ -102,6 +108,17 @@ def read_result(path: Path) -> tuple[list[dict[str, Any]], bool]:
     except json.JSONDecodeError as error:
         raise InputError([Problem(Location(str(path), error.lineno, error.colno),
                                   f"not JSON: {error.msg}")]) from None
+    except _Unusable as error:
+        before = text[:text.find(error.literal)]
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        raise InputError([Problem(Location(str(path), line, column), f"not a comply result: {error}")]) from None
+    if _SURROGATE_ESCAPE.search(text):  # JSON can write half a UTF-16 pair, which no text can hold
+        try:
+            json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as error:
+            half = error.object[error.start]
+            raise InputError([Problem(Location(str(path)), "not a comply result: text holds half of a UTF-16 pair "
+                                      f"(\\u{ord(half):04x}), which is not a character")]) from None
     problems = validate(Document(str(path), payload), "result")
     if problems:
         raise InputError([Problem(p.location, "not a comply result: " + p.message) for p in problems[:5]])
@@ -199,6 +216,39 @@ def _indicator(result: Result, reading: IndicatorResult) -> dict[str, Any]:
         "cites": list(indicator.cites),
         **_figure(result, indicator.metric),
     }
+
+
+class _Unusable(ValueError):
+    """A number JSON can write and a result cannot hold: huge, infinite, or not a number."""
+
+    def __init__(self, literal: str, message: str) -> None:
+        super().__init__(message)
+        self.literal = literal
+
+
+def _too_large(literal: str) -> _Unusable:
+    shown = literal if len(literal) <= 24 else f"{literal[:20]}... ({len(literal.lstrip('-'))} digits)"
+    return _Unusable(literal, f"a number is too large: {shown}")
+
+
+def _integer(literal: str) -> int:
+    if len(literal.lstrip("-")) > 16:  # never int() of thousands of digits, which Python refuses
+        raise _too_large(literal)
+    number = int(literal)
+    if abs(number) > MAX_NUMBER:
+        raise _too_large(literal)
+    return number
+
+
+def _real(literal: str) -> float:
+    number = float(literal)
+    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+        raise _too_large(literal)
+    return number
+
+
+def _constant(literal: str) -> float:
+    raise _Unusable(literal, "NaN is not a number") if literal == "NaN" else _too_large(literal)
 
 
 def _grade(grade: Grade | None) -> dict[str, Any]:

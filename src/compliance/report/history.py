@@ -10,6 +10,8 @@ from typing import Any
 from tabulate import tabulate
 
 from ..history import History
+from ..periods import series
+from .escaping import markdown, printable, spreadsheet
 
 
 def collect(store: History, authority: str | None, metrics: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -38,20 +40,24 @@ def collect(store: History, authority: str | None, metrics: tuple[str, ...]) -> 
 
 
 def _mark_changes(cells: dict[str, dict[str, Any]], periods: list[str], measure: Any, lower_is_better: bool) -> None:
-    """Each cell gets change: improved, declined, same, or None (first period, or nothing to compare)."""
-    previous = None
+    """Each cell gets change: improved, declined, same, or None (first period, or nothing to compare).
+
+    A period is compared with the one before it in its series: a quarter with the quarter before.
+    """
+    previous: dict[str, Any] = {}
     for period in periods:
         cell = cells.get(period)
         if cell is None:
             continue
-        now = measure(cell)
-        if previous is None or now is None:
+        now, before = measure(cell), previous.get(series(period))
+        if before is None or now is None:
             cell["change"] = None
-        elif now == previous:
+        elif now == before:
             cell["change"] = "same"
         else:
-            cell["change"] = "improved" if (now < previous) == lower_is_better else "declined"
-        previous = now if now is not None else previous
+            cell["change"] = "improved" if (now < before) == lower_is_better else "declined"
+        if now is not None:
+            previous[series(period)] = now
 
 
 def render(store: History, authority: str | None, metrics: tuple[str, ...], output_format: str) -> str | None:
@@ -62,8 +68,8 @@ def render(store: History, authority: str | None, metrics: tuple[str, ...], outp
         return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
     if output_format == "csv":
         return _csv(entries)
-    return "\n\n".join(_text(entry, "pipe" if output_format == "markdown" else "simple", output_format)
-                       for entry in entries) + "\n"
+    return printable("\n\n".join(_text(entry, "pipe" if output_format == "markdown" else "simple", output_format)
+                                 for entry in entries) + "\n")
 
 
 def _cell(cell: dict[str, Any] | None, shown: str) -> str:
@@ -74,23 +80,26 @@ def _cell(cell: dict[str, Any] | None, shown: str) -> str:
 
 
 def _text(entry: dict[str, Any], style: str, output_format: str) -> str:
+    shown = markdown if output_format == "markdown" else str  # text from the database, as written
     periods = entry["periods"]
     title = f"{entry['authority']}: {entry['pack']}, {len(periods)} recorded period{'s' * (len(periods) != 1)}"
-    rows = [[f"{row['section']}: {row['title']}",
-             *[_cell(row["grades"].get(p), (row["grades"].get(p) or {}).get("label") or "Not judged") for p in periods]]
+    rows = [[shown(f"{row['section']}: {row['title']}"),
+             *[shown(_cell(row["grades"].get(p), (row["grades"].get(p) or {}).get("label") or "Not judged"))
+               for p in periods]]
             for row in entry["judgements"]]
-    lines = [f"## {title}" if output_format == "markdown" else title, "",
-             tabulate(rows, headers=["Judgement", *periods], tablefmt=style)]
+    headers = [shown(period) for period in periods]
+    lines = [f"## {shown(title)}" if output_format == "markdown" else title, "",
+             tabulate(rows, headers=["Judgement", *headers], tablefmt=style)]
     latest = periods[-1]
     changed = [row for row in entry["judgements"] if (row["grades"].get(latest) or {}).get("change")
                in ("improved", "declined")]
     if len(periods) > 1:
         words = [f"{sum(1 for r in changed if r['grades'][latest]['change'] == kind)} {kind}"
                  for kind in ("improved", "declined")]
-        lines += ["", f"In {latest}: {', '.join(words)} since the period before."]
+        lines += ["", f"In {shown(latest)}: {', '.join(words)} since the period before."]
     for metric in entry["metrics"]:
-        lines += ["", tabulate([[metric["metric"], *[_figure(metric["values"][p]["value"]) for p in periods]]],
-                               headers=["Metric", *periods], tablefmt=style)]
+        lines += ["", tabulate([[shown(metric["metric"]), *[_figure(metric["values"][p]["value"]) for p in periods]]],
+                               headers=["Metric", *headers], tablefmt=style)]
     return "\n".join(lines)
 
 
@@ -109,10 +118,12 @@ def _csv(entries: list[dict[str, Any]]) -> str:
     for entry in entries:
         for row in entry["judgements"]:
             for period, cell in row["grades"].items():
-                writer.writerow([entry["authority"], entry["code"] or "", entry["pack"], period, "judgement",
-                                 row["id"], row["title"], cell["label"] or "", "", cell.get("change") or ""])
+                writer.writerow([spreadsheet(item) for item in (
+                    entry["authority"], entry["code"] or "", entry["pack"], period, "judgement", row["id"],
+                    row["title"], cell["label"] or "", "", cell.get("change") or "")])
         for metric in entry["metrics"]:
             for period, cell in metric["values"].items():
-                writer.writerow([entry["authority"], entry["code"] or "", entry["pack"], period, "metric",
-                                 metric["metric"], "", "", "" if cell["value"] is None else cell["value"], ""])
+                writer.writerow([spreadsheet(item) for item in (
+                    entry["authority"], entry["code"] or "", entry["pack"], period, "metric", metric["metric"], "", "",
+                    "" if cell["value"] is None else cell["value"], "")])
     return buffer.getvalue()

@@ -7,26 +7,29 @@ colour, so they read in greyscale print and without colour vision.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import shape
+from .escaping import printable
 
 CHART_ROW = 22  # px per judgement in the chart
 
 
-def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
+def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str = "simple") -> Iterator[str]:
     environment = Environment(loader=PackageLoader("compliance.report", "templates"),
                               autoescape=select_autoescape(default=True, default_for_string=True),
                               trim_blocks=True, lstrip_blocks=True)
     template = environment.get_template("report.html.j2")
-    return template.render(
-        documents=[_view(doc) for doc in documents],
+    pieces = template.generate(
+        documents=(_view(doc) for doc in documents),
         comparison=shape.comparison(documents) if len(documents) > 1 else None,
         title=documents[0]["authority"] if len(documents) == 1 else f"Comparison of {len(documents)} authorities",
         grade_class=_grade_class(documents[0]["scale"]),
     )
+    return (printable(piece) for piece in pieces)
 
 
 def _grade_class(scale: list[dict[str, Any]]) -> dict[str, str]:

@@ -7,20 +7,22 @@ evidenced, not applicable or waived are skipped.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 from xml.etree import ElementTree
 
 from . import shape
+from .escaping import printable
 
 
-def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
-    root = ElementTree.Element("testsuites", name="comply")
-    for doc in documents:
+def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str = "simple") -> Iterator[str]:
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="comply">\n'
+    for doc in documents:  # a suite at a time, so a region's is never held whole
         scores = {grade["id"]: grade["score"] for grade in doc["scale"]}
         fail_on = doc["run"]["fail_on"]
         threshold = scores.get(fail_on, len(scores) + 1)
-        suite = ElementTree.SubElement(root, "testsuite", name=f"{doc['authority']} {doc['period']}",
-                                       timestamp=doc["run"]["at"])
+        suite = ElementTree.Element("testsuite", name=f"{doc['authority']} {doc['period']}",
+                                    timestamp=doc["run"]["at"])
         if doc.get("estimate_notice"):
             properties = ElementTree.SubElement(suite, "properties")
             ElementTree.SubElement(properties, "property", name="estimate", value=doc["estimate_notice"])
@@ -36,8 +38,9 @@ def render(documents: list[dict[str, Any]], several: bool, table_format: str = "
         suite.set("failures", str(failures))
         suite.set("errors", "0")
         suite.set("skipped", str(skipped))
-    ElementTree.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
+        ElementTree.indent(suite, space="  ", level=1)
+        yield "  " + printable(ElementTree.tostring(suite, encoding="unicode")) + "\n"
+    yield "</testsuites>\n"
 
 
 def _case(suite: ElementTree.Element, classname: str, name: str, score: int | None, label: str | None, text: str,

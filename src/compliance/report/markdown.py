@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from itertools import chain
 from typing import Any
 
-from . import shape
+from . import joined, shape
+from .escaping import markdown, printable
 
 
-def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
-    parts = [_comparison(documents)] if len(documents) > 1 else []
-    parts += [_one(document) for document in documents]
-    return "\n\n".join(parts) + "\n"
+def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str = "simple") -> Iterator[str]:
+    comparison = [_comparison(documents)] if len(documents) > 1 else []
+    parts = chain(comparison, (_one(document) for document in documents))
+    return (printable(piece) for piece in joined(parts))
+
+
+class _Markdown(str):
+    """Text already written as Markdown, its input parts escaped: _cell leaves it as it is."""
 
 
 def _cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Text from an input file, as Markdown that shows it as written (escaping.markdown)."""
+    return text if isinstance(text, _Markdown) else markdown(text)
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
@@ -42,11 +50,11 @@ def _estimates(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _comparison(documents: list[dict[str, Any]]) -> str:
+def _comparison(documents: Sequence[dict[str, Any]]) -> str:
     codes, rows = shape.comparison(documents)
     lines = [f"# Comparison of {len(documents)} authorities", ""]
     lines += _table(["Authority", *[code for code, _ in codes]], [[name, *labels] for name, labels in rows])
-    lines += ["", "Key: " + "; ".join(f"**{code}** {title}" for code, title in codes) + "."]
+    lines += ["", "Key: " + "; ".join(f"**{code}** {_cell(title)}" for code, title in codes) + "."]
     return "\n".join(lines)
 
 
@@ -57,19 +65,20 @@ def _one(doc: dict[str, Any]) -> str:
         "",
         f"- **Pack:** {_cell(shape.pack_line(doc))}",
         f"- **Source:** {_cell(doc['pack']['source']['title'])}, {_cell(doc['pack']['source']['publisher'])}, "
-        f"{doc['pack']['source']['published']}",
-        f"- **Metrics file:** `{_cell(doc['metrics_file'])}`" + (f" (as of {doc['as_of']})" if doc["as_of"] else ""),
-        f"- **Run:** {run['at']} by comply {run['comply_version']}",
+        f"{_cell(doc['pack']['source']['published'])}",
+        f"- **Metrics file:** {_cell(doc['metrics_file'])}"
+        + (f" (as of {_cell(doc['as_of'])})" if doc["as_of"] else ""),
+        f"- **Run:** {_cell(run['at'])} by comply {_cell(run['comply_version'])}",
     ]
     if run["partial"]:
-        lines.append(f"- **Partial run:** only {', '.join(run['only'])}")
+        lines.append(f"- **Partial run:** only {_cell(', '.join(run['only']))}")
     if doc.get("estimate_notice"):
-        lines += ["", f"> **Estimate.** {_cell(doc['estimate_notice'])}"]
+        lines += ["", _Markdown(f"> **Estimate.** {_cell(doc['estimate_notice'])}")]
     last = shape.last_inspection_line(doc)
     lines += ["", "## Record of main findings", ""]
     rows = []
     for section, judgements in shape.record_rows(doc):
-        rows += [[f"**{section}**", "", *([""] if last else [])],
+        rows += [[_Markdown(f"**{_cell(section)}**"), "", *([""] if last else [])],
                  *[[j["title"], shape.label(j), *([shape.last_grade(doc, j["id"])] if last else [])]
                    for j in judgements]]
     lines += _table(["Judgement", "Grade", *(["Last inspection"] if last else [])], rows)
@@ -88,11 +97,11 @@ def _one(doc: dict[str, Any]) -> str:
         lines.append("None.")
     for timescale, areas in groups:
         lines += [f"**{timescale.capitalize()}:**", ""]
-        lines += [f"{number}. {_cell(area['text'])} ({shape.reference(area)})" for number, area in areas]
+        lines += [f"{number}. {_cell(area['text'])} ({_cell(shape.reference(area))})" for number, area in areas]
         lines.append("")
     if doc["further_shortfalls"]:
         lines += ["## Further shortfalls", "", "Rules that fell short but carry no timescale.", ""]
-        lines += [f"- {_cell(item['text'])} ({shape.reference(item)})" for item in doc["further_shortfalls"]]
+        lines += [f"- {_cell(item['text'])} ({_cell(shape.reference(item))})" for item in doc["further_shortfalls"]]
         lines.append("")
     if doc["waivers"]:
         lines += ["## Waivers", ""]
@@ -100,8 +109,8 @@ def _one(doc: dict[str, Any]) -> str:
                         [[w["rule"], w["status"], w["expires"], w["agreed_by"], w["reason"]] for w in doc["waivers"]])
         lines.append("")
     if doc["pack"]["disabled"]:
-        lines += [f"## Disabled by {doc['pack']['id']}", ""]
-        lines += [f"- **{item['rule']}**: {_cell(item['reason'])}" for item in doc["pack"]["disabled"]]
+        lines += [f"## Disabled by {_cell(doc['pack']['id'])}", ""]
+        lines += [f"- **{_cell(item['rule'])}**: {_cell(item['reason'])}" for item in doc["pack"]["disabled"]]
         lines.append("")
     if doc["queries"]:
         lines += ["## Data queries", ""]

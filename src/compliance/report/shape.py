@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+from .. import periods
 from ..model import BENCHMARK_WORDS, TIMESCALES
+
+
+def _by_period(item: tuple[str, Any]) -> Any:
+    return periods.order(item[0])
 
 
 def record_rows(doc: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -136,7 +142,7 @@ def benchmarks_text(finding: dict[str, Any]) -> str:
     return "; ".join(f"{BENCHMARK_WORDS.get(name, name)} {figure:g}" for name, figure in finding["benchmarks"].items())
 
 
-def comparison(documents: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[tuple[str, list[str]]]]:
+def comparison(documents: Sequence[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[tuple[str, list[str]]]]:
     """Authorities as rows, judgements as columns: (codes with their titles, rows of labels).
 
     Judgements are coded by section letter and position (A1 is the first section's first
@@ -152,31 +158,32 @@ def comparison(documents: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], 
         letter = chr(ord("A") + sections.index(judgement["section"]))
         codes.append((f"{letter}{counters[judgement['section']]}", f"{judgement['section']}: {judgement['title']}"))
     rows = []
-    for doc in _ranked(documents):
+    for place, doc in _ranked(documents):
         by_id = {j["id"]: j for j in doc["judgements"]}
-        place = f"{doc['_place']}. " if "_place" in doc else ""
-        rows.append((f"{place}{doc['authority']} {doc['period']}",
+        rows.append((f"{place}. " * bool(place) + f"{doc['authority']} {doc['period']}",
                      [label(by_id[j["id"]]) if j["id"] in by_id else "" for j in first["judgements"]]))
     return codes, rows
 
 
-def _ranked(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The documents in argument order, or best first by the --rank judgement (ties share a place)."""
+def _ranked(documents: Sequence[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(place, document): in argument order with no place (0), or best first by the --rank judgement
+    (ties share a place). Only the scores are held, the documents read one at a time."""
     judgement_id = documents[0]["run"].get("rank")
     if not judgement_id:
-        return documents
+        yield from ((0, doc) for doc in documents)
+        return
 
     def score(doc: dict[str, Any]) -> float:
         found = next((j["score"] for j in doc["judgements"] if j["id"] == judgement_id), None)
         return float("inf") if found is None else found  # not judged: last
 
-    ordered = sorted(documents, key=score)
-    ranked, place = [], 0
-    for index, doc in enumerate(ordered):
-        if index == 0 or score(doc) != score(ordered[index - 1]):
-            place = index + 1
-        ranked.append({**doc, "_place": place})
-    return ranked
+    scores = [score(doc) for doc in documents]
+    order = sorted(range(len(scores)), key=scores.__getitem__)
+    place = 0
+    for position, index in enumerate(order):
+        if position == 0 or scores[index] != scores[order[position - 1]]:
+            place = position + 1
+        yield place, documents[index]
 
 
 def summary(doc: dict[str, Any]) -> str:
@@ -209,7 +216,7 @@ def changed_judgements(doc: dict[str, Any]) -> list[dict[str, Any]]:
         earlier = history.get("judgements", {}).get(judgement["id"], {})
         if not earlier:
             continue
-        series = [*sorted(earlier.items()), (doc["period"], judgement["label"])]
+        series = [*sorted(earlier.items(), key=_by_period), (doc["period"], judgement["label"])]
         last = series[-2][1]
         if last != judgement["label"]:
             scores = {grade["label"]: grade["score"] for grade in doc["scale"]}
@@ -233,6 +240,6 @@ def key_metric_series(doc: dict[str, Any]) -> list[dict[str, Any]]:
         if not isinstance(finding["value"], int | float) or isinstance(finding["value"], bool):
             continue
         seen.add(metric)
-        points = [*sorted(history[metric].items()), (doc["period"], finding["value"])]
+        points = [*sorted(history[metric].items(), key=_by_period), (doc["period"], finding["value"])]
         series.append({"metric": metric, "title": finding["title"], "unit": finding["unit"], "points": points})
     return series

@@ -7,22 +7,25 @@ rst, latex, github... come free).
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator, Sequence
+from itertools import chain
 from typing import Any
 
 from tabulate import tabulate
 
-from . import shape
+from . import joined, shape
+from .escaping import printable
 
 WIDTH = 100
 
 
-def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> str:
-    parts = [_comparison(documents, table_format)] if len(documents) > 1 else []
-    parts += [_one(document, table_format) for document in documents]
-    return "\n\n".join(parts) + "\n"
+def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str = "simple") -> Iterator[str]:
+    comparison = [_comparison(documents, table_format)] if len(documents) > 1 else []
+    parts = chain(comparison, (_one(document, table_format) for document in documents))
+    return (printable(piece) for piece in joined(parts))
 
 
-def _comparison(documents: list[dict[str, Any]], table_format: str) -> str:
+def _comparison(documents: Sequence[dict[str, Any]], table_format: str) -> str:
     codes, rows = shape.comparison(documents)
     table = tabulate([[name, *labels] for name, labels in rows], headers=["Authority", *[c for c, _ in codes]],
                      tablefmt=table_format)

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import shape
+from .escaping import spreadsheet
 
 FILLS = {1: "1B5E20", 2: "C8E6C9", 3: "FFE082", 4: "EF9A9A"}
 HEADER = PatternFill("solid", fgColor="D9D9D9")
@@ -95,7 +96,7 @@ def _sheet(sheet: Worksheet, headers: list[str], rows: list[list[Any]], widths: 
         cell.font, cell.fill = Font(bold=True), HEADER
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append(row)
+        sheet.append([spreadsheet(cell) for cell in row])
     last = max(scores.values())
     for row in sheet.iter_rows(min_row=2):
         for cell in row:

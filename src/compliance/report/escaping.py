@@ -1,0 +1,60 @@
+"""Text from input files, shown as written and never obeyed: one set of rules for every format.
+
+Every string a report shows came from a file someone wrote (a metrics file, a pack, a saved
+result), so each format treats it as data:
+
+- no format passes on a control character (Unicode category Cc: escape sequences that
+  recolour or rewrite a terminal, a bare carriage return that breaks a Markdown row,
+  characters that XML and worksheets cannot hold) or a bidirectional control that
+  reorders the text after it on screen: each is shown as U+FFFD;
+- Markdown shows markup as text: HTML is escaped (``html.escape``), Markdown's own
+  punctuation is backslashed, a line break is a space;
+- a spreadsheet cell (CSV, XLSX) that a spreadsheet would read as a formula is prefixed
+  with an apostrophe, as OWASP's guidance on CSV injection says; numbers stay numbers.
+
+HTML is escaped by jinja2's autoescaping and JUnit XML by ElementTree; both also pass
+their whole output through ``printable``. JSON keeps every character, writing those that
+``printable`` would replace as ``\\u`` escapes, so a saved result is the same data.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+#: Shown in place of a character that cannot be shown as written.
+REPLACEMENT = "\ufffd"
+#: Control characters but tab and newline (a superset of what openpyxl's ILLEGAL_CHARACTERS_RE and
+#: XML 1.0 refuse), bidirectional embeddings, overrides and isolates, lone surrogates (which no
+#: encoding can write) and the two non-characters XML refuses.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+#: Markdown punctuation that could start markup in a line of text: a backslash, code, emphasis,
+#: links and images, table cells, strikethrough; '_' only where it could open or close emphasis
+#: (never inside a word, so metric ids read as written). '<', '>' and '&' are html.escape's.
+_MARKDOWN = re.compile(r"[\\`*\[\]|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def printable(text: str) -> str:
+    """``text`` with Windows line ends as newlines and every other character that cannot be shown as U+FFFD."""
+    return _UNSHOWABLE.sub(REPLACEMENT, text.replace("\r\n", "\n"))
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with the characters ``printable`` replaces written as \\u escapes: the same data, safe to show."""
+    return _UNSHOWABLE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
+def markdown(value: Any) -> str:
+    """``value`` as one line of Markdown that renders as the text it is, not as markup."""
+    text = " ".join(printable(str(value)).splitlines())
+    return html.escape(_MARKDOWN.sub(r"\\\g<0>", text), quote=False)
+
+
+def spreadsheet(value: Any) -> Any:
+    """A CSV or XLSX cell: text that would start a formula gets a leading apostrophe; numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    return printable("'" + value if value.startswith(FORMULA_STARTS) else value)

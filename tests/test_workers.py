@@ -1,0 +1,81 @@
+"""Workers die with their parent: a regional run stopped by a signal, or killed outright,
+leaves no worker behind (an orphaned worker holds the caller's pipe open for ever)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import MINI
+
+PROC = Path("/proc")
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in PROC.iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status is left for its new parent
+
+
+def wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.skipif(not PROC.is_dir() or not hasattr(os, "mkfifo"), reason="needs /proc and named pipes")
+@pytest.mark.parametrize(("signal_number", "message"), [
+    (signal.SIGKILL, None),
+    (signal.SIGTERM, "comply: interrupted; no output file was changed\n"),
+    (signal.SIGINT, "comply: interrupted; no output file was changed\n"),
+    (signal.SIGHUP, "comply: interrupted; no output file was changed\n"),
+], ids=["SIGKILL", "SIGTERM", "SIGINT", "SIGHUP"])
+def test_a_regional_runs_workers_end_with_it(tmp_path, signal_number, message):
+    shutil.copy(MINI / "good.yaml", tmp_path / "a.yaml")
+    pipes = [tmp_path / f"waiting-{number}.yaml" for number in range(8)]
+    for pipe in pipes:
+        os.mkfifo(pipe)  # a worker reading one waits until it is written: a check that never ends
+    process = subprocess.Popen([sys.executable, "-m", "compliance", "check", str(tmp_path / "a.yaml"),
+                                *map(str, pipes), "--pack", str(MINI), "--format", "json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "COMPLY_WORKERS": "2"})
+    workers: list[int] = []
+    try:
+        assert wait_for(lambda: len(children(process.pid)) >= 2, 30), "the workers did not start"
+        workers = children(process.pid)
+        # the parent waiting for results: a signal just before the wait began would wait with it
+        assert wait_for(lambda: "futex" in (PROC / str(process.pid) / "wchan").read_text(), 30)
+        process.send_signal(signal_number)
+        _, stderr = process.communicate(timeout=30)  # the caller reading its output is not left waiting
+        assert wait_for(lambda: not any(running(worker) for worker in workers), 10), "a worker outlived the run"
+        if message:
+            assert (process.returncode, stderr) == (2, message)
+    finally:
+        for pid in [process.pid, *workers]:
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
