@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -64,21 +65,34 @@ def test_csv_reads_back(outputs):
     assert (health["value"], health["national"], health["grade"]) == ("84", "82.4", "good")
 
 
-def test_xlsx_reads_back_with_fills_numbers_and_frozen_headers(outputs):
+def test_xlsx_reads_back_ready_to_paste(outputs):
     from openpyxl import load_workbook
 
     workbook = load_workbook(outputs / "paper.xlsx")
-    assert workbook.sheetnames == ["Record of main findings", "Areas for improvement", "Evidence"]
+    assert workbook.sheetnames == ["Record of main findings", "Areas for improvement", "Evidence", "Context",
+                                   "Provenance"]
     record = workbook["Record of main findings"]
     assert record.freeze_panes == "A2" and record.max_row == 23
     economic = next(row for row in record.iter_rows(min_row=2) if row[3].value == "Economic well-being")
     assert economic[4].value == "Inadequate" and economic[4].fill.fgColor.rgb.endswith("EF9A9A")
     assert economic[5].value == 4 and isinstance(economic[5].value, int)
     areas = workbook["Areas for improvement"]
-    assert sum(1 for row in areas.iter_rows(min_row=2) if row[3].value) == 16
+    assert [cell.value for cell in areas[1]][:6] == ["Authority", "Period", "Act on", "Timescale", "Number",
+                                                     "Recommendation"]
+    assert sum(1 for row in areas.iter_rows(min_row=2) if row[4].value) == 16
+    assert sum(1 for row in areas.iter_rows(min_row=2) if row[2].value == "first") == 5
     evidence = workbook["Evidence"]
     health = next(row for row in evidence.iter_rows(min_row=2) if row[2].value == "LAC-BH-DENTAL")
     assert health[6].value == 84 and health[7].value == 82.4  # real numbers, not text
+    assert health[6].number_format == '0.0"%"' and health[7].number_format == '0.0"%"'
+    assert health[4].value == "Being healthy"  # the judgement's title, not its id
+    for sheet in workbook.worksheets:  # ready to print: A4 landscape, a page wide, the header on every page
+        assert sheet.page_setup.orientation == "landscape" and str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+        assert sheet.print_title_rows == "$1:$1" and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.freeze_panes in ("A2", "C2")
+    provenance = {row[2].value: row[3].value for row in workbook["Provenance"].iter_rows(min_row=2)}
+    assert provenance["Pack"].startswith("Inspection of safeguarding and looked after children services")
+    assert len(provenance["Metrics file (sha256)"]) == 64 and "by comply" in provenance["Run"]
 
 
 def test_junit_parses_with_failures_at_fail_on(outputs):
@@ -138,7 +152,10 @@ def test_markdown_has_the_record_areas_and_evidence(outputs):
     text = (outputs / "paper.md").read_text()
     assert "| Economic well-being | Inadequate |" in text
     assert "| **Services for looked after children** |  |" in text
-    assert len(re.findall(r"^\d+\. ", text, flags=re.M)) == 16
+    areas = text.split("## Areas for improvement")[1].split("\n## ")[0]
+    assert len(re.findall(r"^\d+\. ", areas, flags=re.M)) == 16
+    assert text.index("## Act first on the 16 areas for improvement, immediately first") < \
+        text.index("## Areas for improvement")
     assert "| LAC-BH-DENTAL | looked_after.being_healthy | 84.0% | England 82.4; region 75; statistical neighbours " \
            "85.5 | Good | 54, 58 |" in text
 
@@ -191,8 +208,8 @@ def test_several_authorities_compare_in_every_format(tmp_path):
     other.write_text(STOKE.read_text().replace("Stoke-on-Trent", "Otherton").replace("value: 70\n", "value: 40\n"))
     table = comply("check", STOKE, other).stdout
     assert table.startswith("Comparison of 2 authorities")
-    assert re.search(r"Otherton 2010-11 +Adequate", table) and "B7  Services for looked after children: " \
-        "Economic well-being" in table
+    assert re.search(r"Otherton +2010-11 +Adequate", table)  # rank, authority and period each in a column
+    assert "  17  Services for looked after children: Economic well-being" in table  # the key to the numbers
     markdown = comply("check", STOKE, other, "--format", "markdown").stdout
     assert markdown.startswith("# Comparison of 2 authorities")
     html = comply("check", STOKE, other, "--format", "html").stdout
@@ -250,3 +267,39 @@ def test_the_html_in_a_real_browser(outputs, tmp_path):
                          check=True, capture_output=True, text=True, timeout=120).stdout
     measured = json.loads(re.search(r"<title>(.*?)</title>", dom).group(1).replace("&quot;", '"'))
     assert measured["widest"] <= measured["page"], measured
+
+
+def _overflowing(browser: list[str], page: Path, width: int, tmp_path: Path) -> dict:
+    """What a real browser lays out wider than the window: the page's scroll width, and the elements."""
+    probe = tmp_path / f"probe-{width}.html"
+    probe.write_text(page.read_text().replace("</body>", "<script>document.title = JSON.stringify({scroll: "
+                     "document.documentElement.scrollWidth, client: document.documentElement.clientWidth, over: "
+                     "Array.from(document.querySelectorAll('table, svg, figure')).filter(e => "
+                     "e.getBoundingClientRect().right > document.documentElement.clientWidth).map(e => e.tagName + '.'"
+                     " + (e.getAttribute('class') || '')), bars: document.querySelectorAll('svg.bars').length, dots: "
+                     "document.querySelectorAll('svg.dots').length});</script></body>"))
+    dom = subprocess.run([*browser, f"--window-size={width},1000", "--dump-dom", probe.as_uri()],
+                         check=True, capture_output=True, text=True, timeout=120).stdout
+    return json.loads(re.search(r"<title>(.*?)</title>", dom).group(1).replace("&quot;", '"'))
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (.ci/run installs it)")
+@pytest.mark.parametrize(("metrics", "width", "bars", "dots"), [
+    pytest.param(ROOT / "examples" / "west-midlands-2010-11", 1280, 2, 1, id="a-region-of-14-at-1280px"),
+    pytest.param(ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml", 690, 1, 10,
+                 id="an-ilacs-estimate-at-a4-width"),
+    pytest.param(STOKE, 690, 1, 5, id="the-2011-example-at-a4-width"),
+])
+def test_reports_fit_the_window_with_their_charts(tmp_path, metrics, width, bars, dots):
+    page = tmp_path / "paper.html"
+    ranked = ["--rank", "looked_after.overall"] if metrics.is_dir() else []
+    result = comply("check", metrics, *ranked, "--fail-on", "never", "-q", "-o", page)
+    assert result.exit_code == 0, result.output
+    browser = [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    png = tmp_path / "paper.png"
+    subprocess.run([*browser, f"--window-size={width},2000", f"--screenshot={png}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120, cwd=tmp_path)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    measured = _overflowing(browser, page, width, tmp_path)
+    assert measured["scroll"] <= measured["client"] and measured["over"] == [], measured
+    assert measured["bars"] >= bars and measured["dots"] >= dots, measured

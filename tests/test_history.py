@@ -206,7 +206,9 @@ def region(tmp_path):
 def test_rank_orders_the_comparison(tmp_path):
     text = comply("check", region(tmp_path), "--rank", "looked_after.economic_wellbeing").stdout
     # b is adequate; a and c are both inadequate, so they share second place in argument order
-    assert text.index("1. Authority b") < text.index("2. Authority a") < text.index("2. Authority c")
+    assert re.search(r"^ +1 +Authority b ", text, re.M) and re.search(r"^ +2 +Authority a ", text, re.M)
+    assert text.index(" Authority b ") < text.index(" Authority a ") < text.index(" Authority c ")
+    assert "best first by Economic well-being" in text.splitlines()[0]
     result = comply("check", region(tmp_path), "--rank", "looked_after.economic")
     assert result.exit_code == 2 and "did you mean 'looked_after.economic_wellbeing'" in result.stderr
 

@@ -46,6 +46,12 @@ def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str
                              **{name: finding["benchmarks"].get(name, "") for name in BENCHMARKS},
                              "timescale": finding["timescale"] or "", "cites": " ".join(finding["cites"]),
                              "detail": finding["evidence"]})
+        for item in doc.get("context", []):
+            writer.writerow({**common, "kind": "context", "id": item["metric"], "title": item["title"],
+                             "status": "context", "value": "" if item["value"] is None else item["value"],
+                             **{name: item["benchmarks"].get(name, "") for name in BENCHMARKS},
+                             "detail": "; ".join(f"{name} {cell}" for name, cell in zip(
+                                 shape.FIGURE_HEADERS[4:], shape.figure_cells(item)[4:], strict=True) if cell)})
         for item in doc.get("indicators", []):
             writer.writerow({**common, "kind": "indicator", "id": item["id"], "title": item["title"],
                              "judgement": " ".join(item.get("estimates", [])),

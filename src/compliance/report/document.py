@@ -73,6 +73,9 @@ def document(result: Result, *, fail_on: str, rank: str | None = None,
         "last_inspection": _last_inspection(result),
         "judgements": [_judgement(result, r) for r in result.judgements],
         "indicators": [_indicator(result, reading) for reading in result.indicators],
+        "context": [_figure(result, metric.id) for metric in result.pack.metrics.values()
+                    if metric.polarity is Polarity.CONTEXT and metric.id in result.submission.values
+                    and not metric.is_boolean],
         "values": {metric_id: item.value for metric_id, item in submission.values.items()},
         **({"history": {"judgements": result.earlier.judgements, "values": result.earlier.values}}
            if result.earlier and (result.earlier.judgements or result.earlier.values) else {}),
@@ -274,6 +277,7 @@ def _finding(result: Result, finding: Finding) -> dict[str, Any]:
         "denominator": submitted.denominator if submitted else None,
         "estimated": sorted(submitted.estimated) if submitted else [],
         "benchmarks": finding.benchmarks,
+        "rank": {among: list(place) for among, place in submitted.rank.items()} if submitted else {},
         "evidence": finding.evidence,
         "cites": list(rule.cites),
         "timescale": rule.timescale,

@@ -12,20 +12,25 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from . import shape
+from . import charts, shape
 from .escaping import printable
-
-CHART_ROW = 22  # px per judgement in the chart
 
 
 def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str = "simple") -> Iterator[str]:
     environment = Environment(loader=PackageLoader("compliance.report", "templates"),
                               autoescape=select_autoescape(default=True, default_for_string=True),
                               trim_blocks=True, lstrip_blocks=True)
+    environment.filters["zip"] = lambda left, right: list(zip(left, right, strict=True))
     template = environment.get_template("report.html.j2")
+    several = len(documents) > 1
     pieces = template.generate(
         documents=(_view(doc) for doc in documents),
-        comparison=shape.comparison(documents) if len(documents) > 1 else None,
+        comparison=shape.comparison(documents) if several else None,
+        distribution=charts.distribution(documents) if several else [],
+        leagues=charts.leagues(documents) if several else [],
+        short=charts.short,
+        compact=charts.compact,
+        wide=several and len(documents[0]["judgements"]) > shape.WIDE,
         title=documents[0]["authority"] if len(documents) == 1 else f"Comparison of {len(documents)} authorities",
         grade_class=_grade_class(documents[0]["scale"]),
     )
@@ -48,7 +53,10 @@ def _view(doc: dict[str, Any]) -> dict[str, Any]:
         "pack_line": shape.pack_line(doc),
         "record": shape.record_rows(doc),
         "areas": shape.areas_by_timescale(doc),
-        "chart": _chart(doc),
+        "evidence_bars": charts.evidence_bars(doc),
+        "act_first": shape.act_first(doc),
+        "shortfalls": shape.worst_first(doc),
+        "figures": _figures(doc),
         "evidence": [dict(f, value_text=shape.value_text(f), benchmarks_text=shape.benchmarks_text(f),
                           shown=shape.label(f) if f["status"] == "graded" else "Waived")
                      for f in doc["findings"] if f["status"] in ("graded", "waived")],
@@ -61,19 +69,45 @@ def _view(doc: dict[str, Any]) -> dict[str, Any]:
         "label": shape.label,
         "last_line": shape.last_inspection_line(doc),
         "last_grade": lambda judgement_id: shape.last_grade(doc, judgement_id),
-        "indicators": shape.indicator_rows(doc),
-        "not_estimable": shape.not_estimable(doc),
+        "indicators": [(row, charts.dots(item)) for row, item in zip(shape.indicator_rows(doc),
+                                                                      doc.get("indicators", []), strict=True)],
+        "not_estimable": [dict(item, charts=[charts.dots(p) for p in judgement["estimate"]["prompts"]])
+                          for item, judgement in zip(shape.not_estimable(doc),
+                                                     [j for j in doc["judgements"] if j.get("kind") == "not_estimable"
+                                                      and j.get("estimate")], strict=True)],
+        "context": [(row, charts.dots(item)) for row, item in zip(shape.context_rows(doc), doc.get("context", []),
+                                                                   strict=True)],
         "figure_headers": shape.FIGURE_HEADERS,
     }
 
 
-def _line(labelled: list[tuple[str, float, str]]) -> dict[str, Any]:
+def _figures(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each graded figure with a comparator, against England, its region and neighbours, with its place."""
+    rows = []
+    for finding in doc["findings"]:
+        if finding["status"] != "graded":
+            continue
+        figure = {"title": finding["title"], "value": finding["value"], "unit": finding["unit"],
+                  "benchmarks": finding["benchmarks"], "polarity": None}
+        chart = charts.dots(figure)
+        if chart is None:
+            continue
+        among = (finding.get("rank") or {}).get("neighbours")
+        rows.append({"rule": finding["rule"], "title": finding["title"], "value": shape.value_text(finding),
+                     "label": shape.label(finding), "chart": chart,
+                     "place": f"{among[0]} of {among[1]}" if among else "",
+                     "quartile": f"Q{min(4, 1 + 4 * (among[0] - 1) // among[1])}" if among else ""})
+    return rows
+
+
+def _line(labelled: list[tuple[str, float, str]], grades: bool = False) -> dict[str, Any]:
     """A small line chart: (period, height from 0 = bottom to 1 = top, label) -> SVG points.
 
     Labels sit above their points and periods along the bottom, with room for both.
     """
-    points = [{"x": 50 + 90 * index, "y": 64 - 40 * height, "period": period, "label": label}
-              for index, (period, height, label) in enumerate(labelled)]
+    points = [{"x": 50 + 90 * index, "y": 64 - 40 * height, "period": period,
+               "label": charts.short(label) if grades else label, "full": label}
+               for index, (period, height, label) in enumerate(labelled)]
     return {"width": 100 + 90 * max(len(points) - 1, 1), "points": points,
             "line": " ".join(f"{p['x']},{p['y']:.0f}" for p in points)}
 
@@ -82,7 +116,7 @@ def _grade_line(item: dict[str, Any]) -> dict[str, Any]:
     """A judgement's grade by period: the better the grade, the higher the point."""
     worst = max(item["scores"].values())
     return _line([(period, (worst - item["scores"].get(label or "", worst)) / max(worst - 1, 1), label or "Not judged")
-                  for period, label in item["series"]])
+                  for period, label in item["series"]], grades=True)
 
 
 def _value_line(item: dict[str, Any]) -> dict[str, Any]:
@@ -90,26 +124,5 @@ def _value_line(item: dict[str, Any]) -> dict[str, Any]:
     values = [value for _, value in item["points"]]
     low, spread = min(values), (max(values) - min(values)) or 1
     unit = "%" if item["unit"] == "percent" else ""
-    return _line([(period, (value - low) / spread, f"{value:g}{unit}") for period, value in item["points"]])
-
-
-def _chart(doc: dict[str, Any]) -> dict[str, Any]:
-    """Bars for an inline SVG: the better the grade, the longer the bar; the label always written."""
-    steps = len(doc["scale"])
-    bars = []
-    y = 0
-    section = None
-    for judgement in doc["judgements"]:
-        if judgement["section"] != section:
-            section = judgement["section"]
-            bars.append({"heading": section, "y": y + 15})
-            y += CHART_ROW
-        score = judgement["score"]
-        bars.append({
-            "title": judgement["title"] if len(judgement["title"]) <= 48 else judgement["title"][:46] + "…",
-            "label": shape.label(judgement),
-            "width": 0 if score is None else round(300 * (steps + 1 - score) / steps),
-            "y": y,
-        })
-        y += CHART_ROW
-    return {"bars": bars, "height": y + 4}
+    return _line([(period, (value - low) / spread, f"{value:.1f}{unit}" if item["unit"] in ("percent", "rate")
+                    else f"{value:g}{unit}") for period, value in item["points"]])

@@ -23,9 +23,12 @@ def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str
         threshold = scores.get(fail_on, len(scores) + 1)
         suite = ElementTree.Element("testsuite", name=f"{doc['authority']} {doc['period']}",
                                     timestamp=doc["run"]["at"])
+        properties = ElementTree.SubElement(suite, "properties")
         if doc.get("estimate_notice"):
-            properties = ElementTree.SubElement(suite, "properties")
             ElementTree.SubElement(properties, "property", name="estimate", value=doc["estimate_notice"])
+        for item in doc.get("context", []):  # context figures: never graded, so no test case
+            ElementTree.SubElement(properties, "property", name=f"context.{item['metric']}",
+                                   value=" ".join(cell for cell in shape.figure_cells(item) if cell))
         outcomes = [_case(suite, f"judgement.{j['section']}", j["title"], j["score"], shape.label(j), j["basis"],
                           None if j["score"] is not None else shape.label(j).lower(), threshold, fail_on)
                     for j in doc["judgements"]]

@@ -51,10 +51,14 @@ def _estimates(doc: dict[str, Any]) -> list[str]:
 
 
 def _comparison(documents: Sequence[dict[str, Any]]) -> str:
-    codes, rows = shape.comparison(documents)
-    lines = [f"# Comparison of {len(documents)} authorities", ""]
-    lines += _table(["Authority", *[code for code, _ in codes]], [[name, *labels] for name, labels in rows])
-    lines += ["", "Key: " + "; ".join(f"**{code}** {_cell(title)}" for code, title in codes) + "."]
+    compared = shape.comparison(documents)
+    ranked = f", best first by {compared['rank']}" if compared["rank"] else ""
+    lines = [f"# Comparison of {len(documents)} authorities{_cell(ranked)}", ""]
+    lines += _table(shape.comparison_headers(compared), [shape.comparison_cells(compared, row)
+                                                         for row in compared["rows"]])
+    key = shape.comparison_key(compared)
+    if key:
+        lines += ["", "Key: " + "; ".join(_cell(line) for line in key) + "."]
     return "\n".join(lines)
 
 
@@ -91,17 +95,27 @@ def _one(doc: dict[str, Any]) -> str:
         lines += _table(["Judgement", "Grades by period", "Change"],
                         [[item["title"], " → ".join(f"{p}: {g or 'Not judged'}" for p, g in item["series"]),
                           item["change"]] for item in changed]) if changed else ["No judgement changed grade."]
+    heading, first = shape.act_first(doc)
+    lines += ["", f"## {_cell(heading)}", ""]
+    lines += [f"{number}. {_cell(item['text'])} (" + (f"{_cell(item['label'])}; " if item.get("label") else "")
+              + f"{_cell(shape.reference(item))})" for number, item in enumerate(first, 1)]
     lines += ["", "## Areas for improvement", ""]
     groups = shape.areas_by_timescale(doc)
     if not groups:
-        lines.append("None.")
+        lines.append("None with a timescale.")
     for timescale, areas in groups:
         lines += [f"**{timescale.capitalize()}:**", ""]
         lines += [f"{number}. {_cell(area['text'])} ({_cell(shape.reference(area))})" for number, area in areas]
         lines.append("")
     if doc["further_shortfalls"]:
-        lines += ["## Further shortfalls", "", "Rules that fell short but carry no timescale.", ""]
-        lines += [f"- {_cell(item['text'])} ({_cell(shape.reference(item))})" for item in doc["further_shortfalls"]]
+        lines += ["## Further shortfalls", "", "Rules that fell short but carry no timescale, worst first.", ""]
+        lines += [f"- {_cell(item['text'])} (" + (f"{_cell(item['label'])}; " if item["label"] else "")
+                  + f"{_cell(shape.reference(item))})" for item in shape.worst_first(doc)]
+        lines.append("")
+    context = shape.context_rows(doc)
+    if context:
+        lines += ["## Context", "", "Figures a corporate parenting panel asks about, never graded.", ""]
+        lines += _table(["Figure", *shape.FIGURE_HEADERS], context)
         lines.append("")
     if doc["waivers"]:
         lines += ["## Waivers", ""]

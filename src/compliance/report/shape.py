@@ -142,27 +142,62 @@ def benchmarks_text(finding: dict[str, Any]) -> str:
     return "; ".join(f"{BENCHMARK_WORDS.get(name, name)} {figure:g}" for name, figure in finding["benchmarks"].items())
 
 
-def comparison(documents: Sequence[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[tuple[str, list[str]]]]:
-    """Authorities as rows, judgements as columns: (codes with their titles, rows of labels).
+_PREFIXES = ("The experiences and progress of ", "The impact of ", "The contribution of ")
 
-    Judgements are coded by section letter and position (A1 is the first section's first
-    judgement), so that a comparison of 22 judgements fits a page; the codes come with a key.
-    With --rank, authorities are ordered best first by that judgement and numbered.
-    """
+
+def short_title(title: str, width: int = 28) -> str:
+    """A judgement's title short enough for a column: its boilerplate opening dropped, cut at a word."""
+    for prefix in _PREFIXES:
+        title = title.removeprefix(prefix)
+    title = title.split(" on social work practice")[0]
+    if len(title) > width:
+        title = title[:width].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return title[:1].upper() + title[1:]
+
+
+def comparison(documents: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Authorities as rows and judgements as columns, each in its own cell: the place (with --rank),
+    the authority, its code and period, then a grade per judgement; judgements headed by a short
+    title (full titles in the key) under their section."""
     first = documents[0]
     sections = list(dict.fromkeys(j["section"] for j in first["judgements"]))
-    codes = []
-    counters = dict.fromkeys(sections, 0)
-    for judgement in first["judgements"]:
-        counters[judgement["section"]] += 1
-        letter = chr(ord("A") + sections.index(judgement["section"]))
-        codes.append((f"{letter}{counters[judgement['section']]}", f"{judgement['section']}: {judgement['title']}"))
+    columns = [{"number": index, "id": judgement["id"], "section": judgement["section"], "title": judgement["title"],
+                "short": short_title(judgement["title"])}
+               for index, judgement in enumerate(first["judgements"], 1)]
     rows = []
+    ranked = bool(first["run"].get("rank"))
     for place, doc in _ranked(documents):
         by_id = {j["id"]: j for j in doc["judgements"]}
-        rows.append((f"{place}. " * bool(place) + f"{doc['authority']} {doc['period']}",
-                     [label(by_id[j["id"]]) if j["id"] in by_id else "" for j in first["judgements"]]))
-    return codes, rows
+        rows.append({"place": place if ranked else None, "authority": doc["authority"], "code": doc.get("code") or "",
+                     "period": doc["period"],
+                     "cells": [label(by_id[j["id"]]) if j["id"] in by_id else "" for j in first["judgements"]]})
+    periods = sorted({row["period"] for row in rows})
+    return {"columns": columns, "rows": rows, "ranked": ranked, "sections": sections,
+            "several_sections": len(sections) > 1, "periods": periods,
+            "rank": next((c["title"] for c in columns if c["id"] == first["run"].get("rank")), None)}
+
+
+WIDE = 6  # more judgements than this and a flat table numbers its columns, with a key
+
+
+def comparison_headers(table: dict[str, Any]) -> list[str]:
+    """The comparison's column headers for a flat table (text formats): place, authority, period, then
+    each judgement's short title, or its number (see the key) when there are too many to fit."""
+    wide = len(table["columns"]) > WIDE
+    return [*(["Rank"] if table["ranked"] else []), "Authority", "Period",
+            *[str(c["number"]) if wide else c["short"] for c in table["columns"]]]
+
+
+def comparison_key(table: dict[str, Any]) -> list[str]:
+    """'N  Section: full title' for each numbered column, or nothing when the columns carry titles."""
+    if len(table["columns"]) <= WIDE:
+        return []
+    sectioned = table["several_sections"]
+    return [f"{c['number']}  " + (f"{c['section']}: " if sectioned else "") + c["title"] for c in table["columns"]]
+
+
+def comparison_cells(table: dict[str, Any], row: dict[str, Any]) -> list[Any]:
+    return [*([row["place"]] if table["ranked"] else []), row["authority"], row["period"], *row["cells"]]
 
 
 def _ranked(documents: Sequence[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -186,15 +221,57 @@ def _ranked(documents: Sequence[dict[str, Any]]) -> Iterator[tuple[int, dict[str
         yield place, documents[index]
 
 
+def act_first(doc: dict[str, Any], most: int = 5) -> tuple[str, list[dict[str, Any]]]:
+    """What an officer should act on first, as a heading and its items: the areas for improvement
+    in their timescales' order; where there are none, the further shortfalls, worst grade first."""
+    areas = [area for _, group in areas_by_timescale(doc) for _, area in group]
+    if areas:
+        return (f"Act first on the {len(areas)} area{'s' * (len(areas) != 1)} for improvement, "
+                f"{areas[0]['timescale']} first", areas[:most])
+    shortfalls = worst_first(doc)
+    if shortfalls:
+        return (f"No shortfall carries a timescale; {len(shortfalls)} fell short. Act first on the worst "
+                f"{min(most, len(shortfalls))}", shortfalls[:most])
+    concerns = [{"text": f"Ask about {item['title'].lower()}: {item['evidence']}", "rule": item["id"],
+                 "cites": item["cites"], "label": "concern"}
+                for item in doc.get("indicators", []) if item.get("signal") == "concern"]
+    if not any(f["status"] == "graded" for f in doc["findings"]):
+        if concerns:
+            return (f"None of the authority's own evidence could be graded; the published figures raise "
+                    f"{len(concerns)} concern{'s' * (len(concerns) != 1)} to ask about first", concerns[:most])
+        return "None of the authority's own evidence could be graded: supply what is listed as not evidenced", []
+    return "Nothing fell short of the pack's expectations", []
+
+
+def worst_first(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The further shortfalls, worst grade first (then in the pack's order), each with its grade."""
+    grades = {f["rule"]: (f["score"] or 0, f["label"] or "") for f in doc["findings"]}
+    ordered = sorted(doc["further_shortfalls"], key=lambda item: -grades.get(item["rule"], (0, ""))[0])
+    return [dict(item, label=grades.get(item["rule"], (0, ""))[1]) for item in ordered]
+
+
+def context_rows(doc: dict[str, Any]) -> list[list[str]]:
+    """The context figures (never graded) as rows: title and the figure's cells."""
+    return [[item["title"], *figure_cells(item)] for item in doc.get("context", [])]
+
+
 def summary(doc: dict[str, Any]) -> str:
     counts = {grade["id"]: 0 for grade in doc["scale"]}
-    not_judged = 0
+    estimated = {grade["id"]: 0 for grade in doc["scale"]}
+    not_judged = not_estimable = 0
     for judgement in doc["judgements"]:
         if judgement["grade"]:
             counts[judgement["grade"]] += 1
+            estimated[judgement["grade"]] += judgement.get("kind") == "estimated"
+        elif judgement.get("kind") == "not_estimable":
+            not_estimable += 1
         else:
             not_judged += 1
-    parts = [f"{count} {grade['label'].lower()}" for grade in doc["scale"] if (count := counts[grade["id"]])]
+    parts = [f"{count} {grade['label'].lower()}" + (f" ({estimated[grade['id']]} estimated)"
+                                                    if estimated[grade["id"]] else "")
+             for grade in doc["scale"] if (count := counts[grade["id"]])]
+    if not_estimable:
+        parts.append(f"{not_estimable} not estimable from published figures")
     if not_judged:
         parts.append(f"{not_judged} not judged")
     graded = sum(1 for f in doc["findings"] if f["status"] == "graded")
@@ -228,18 +305,16 @@ def changed_judgements(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def key_metric_series(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """Figures across periods for the metrics behind the areas for improvement and limiting rules."""
+    """Figures across periods for every graded figure and published indicator with a recorded history."""
     history = (doc.get("history") or {}).get("values", {})
-    raising = {area["rule"] for area in doc["areas_for_improvement"]}
     series = []
     seen = set()
-    for finding in doc["findings"]:
-        metric = finding["metric"]
-        if metric in seen or not (finding["rule"] in raising or finding["limiting"]) or metric not in history:
-            continue
-        if not isinstance(finding["value"], int | float) or isinstance(finding["value"], bool):
+    figures = [(f["metric"], f["title"], f["unit"], f["value"]) for f in doc["findings"] if f["status"] == "graded"]
+    figures += [(item["metric"], item["title"], item["unit"], item["value"]) for item in doc.get("indicators", [])]
+    for metric, title, unit, value in figures:
+        if metric in seen or metric not in history or not isinstance(value, int | float) or isinstance(value, bool):
             continue
         seen.add(metric)
-        points = [*sorted(history[metric].items(), key=_by_period), (doc["period"], finding["value"])]
-        series.append({"metric": metric, "title": finding["title"], "unit": finding["unit"], "points": points})
+        points = [*sorted(history[metric].items(), key=_by_period), (doc["period"], value)]
+        series.append({"metric": metric, "title": title, "unit": unit, "points": points})
     return series

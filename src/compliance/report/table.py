@@ -26,11 +26,13 @@ def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str
 
 
 def _comparison(documents: Sequence[dict[str, Any]], table_format: str) -> str:
-    codes, rows = shape.comparison(documents)
-    table = tabulate([[name, *labels] for name, labels in rows], headers=["Authority", *[c for c, _ in codes]],
-                     tablefmt=table_format)
-    key = "\n".join(f"  {code}  {title}" for code, title in codes)
-    return f"Comparison of {len(documents)} authorities\n{table}\n\nKey:\n{key}"
+    compared = shape.comparison(documents)
+    table = tabulate([shape.comparison_cells(compared, row) for row in compared["rows"]],
+                     headers=shape.comparison_headers(compared), tablefmt=table_format)
+    ranked = f", best first by {compared['rank']}" if compared["rank"] else ""
+    key = shape.comparison_key(compared)
+    return f"Comparison of {len(documents)} authorities{ranked}\n{table}" + ("\n\nKey:\n" + "\n".join(
+        f"  {line}" for line in key) if key else "")
 
 
 def _one(doc: dict[str, Any], table_format: str) -> str:
@@ -53,6 +55,7 @@ def _one(doc: dict[str, Any], table_format: str) -> str:
         lines += textwrap.wrap(last, WIDTH)
     lines += _estimates(doc, table_format)
     lines += _areas(doc) + _listed(doc, "further_shortfalls", "Further shortfalls (no timescale set)")
+    lines += _context(doc, table_format)
     lines += _waivers(doc) + _disabled(doc) + _queries(doc) + _not_evidenced(doc, table_format)
     lines += ["", shape.summary(doc)]
     return "\n".join(lines)
@@ -76,16 +79,28 @@ def _estimates(doc: dict[str, Any], table_format: str) -> list[str]:
     return lines
 
 
+def _context(doc: dict[str, Any], table_format: str) -> list[str]:
+    rows = shape.context_rows(doc)
+    if not rows:
+        return []
+    return ["", "Context (never graded)", tabulate(rows, headers=["Figure", *shape.FIGURE_HEADERS],
+                                                   tablefmt=table_format)]
+
+
 def _wrapped(number: str, text: str, reference: str) -> list[str]:
     indent = " " * (len(number) + 1)
     return textwrap.wrap(f"{text} [{reference}]", WIDTH, initial_indent=f"{number} ", subsequent_indent=indent)
 
 
 def _areas(doc: dict[str, Any]) -> list[str]:
+    heading, first = shape.act_first(doc)
+    lines = ["", *textwrap.wrap(heading + (":" if first else "."), WIDTH)]
+    lines += [line for number, item in enumerate(first, 1) for line in _wrapped(
+        f"{number:>2}.", item["text"] + (f" ({item['label']})" if item.get("label") else ""), shape.reference(item))]
     groups = shape.areas_by_timescale(doc)
     if not groups:
-        return ["", "Areas for improvement: none"]
-    lines = ["", "Areas for improvement"]
+        return [*lines, "", "Areas for improvement: none with a timescale"]
+    lines += ["", "Areas for improvement"]
     for timescale, areas in groups:
         lines += ["", timescale.capitalize() + ":"]
         for number, area in areas:
@@ -94,12 +109,13 @@ def _areas(doc: dict[str, Any]) -> list[str]:
 
 
 def _listed(doc: dict[str, Any], key: str, heading: str) -> list[str]:
-    items = doc[key]
+    items = shape.worst_first(doc) if key == "further_shortfalls" else doc[key]
     if not items:
         return []
     lines = ["", heading]
     for item in items:
-        lines += _wrapped(" -", item["text"], shape.reference(item))
+        lines += _wrapped(" -", item["text"] + (f" ({item['label']})" if item.get("label") else ""),
+                          shape.reference(item))
     return lines
 
 

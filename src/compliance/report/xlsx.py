@@ -1,14 +1,20 @@
-"""--format xlsx: an Excel workbook for analysts.
+"""--format xlsx: a workbook ready to paste into a board paper, and to sort and filter.
 
-Sheets: the record of main findings, the areas for improvement, the evidence and, for
-several authorities, a comparison. Grades are cell fills and text; header rows are
-frozen; figures are real numbers.
+Sheets: Estimates (first, when some grade is an estimate), Comparison (several authorities:
+rank, authority, code and period each in its own column, judgements by their titles),
+Record of main findings, Areas for improvement (what to act on first), Evidence, Published
+indicators and Context (when there are any), and Provenance (pack, metrics file and its
+hash, run time, comply's version). Grades are cell fills and text; figures are numbers with
+their unit's format (0.0"%" for a percentage, whole numbers for counts); header rows are
+frozen and repeat on every printed page; every sheet prints A4 landscape, a page wide.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook
@@ -22,92 +28,193 @@ from .escaping import spreadsheet
 FILLS = {1: "1B5E20", 2: "C8E6C9", 3: "FFE082", 4: "EF9A9A"}
 HEADER = PatternFill("solid", fgColor="D9D9D9")
 THIN = Side(style="thin", color="999999")
+#: a figure's number format by its unit: what a paper prints
+FORMATS = {"percent": '0.0"%"', "rate": "0.0", "count": "#,##0", "days": "0", "number": "0.0"}
 
 
-def render(documents: list[dict[str, Any]], several: bool, table_format: str = "simple") -> bytes:
+@dataclass
+class Sheet:
+    title: str
+    headers: list[str]
+    widths: list[int]
+    rows: list[list[Any]] = field(default_factory=list)
+    formats: list[dict[int, str]] = field(default_factory=list)  # per row: column (1-based) -> number format
+    rotate: bool = False  # header text turned upright, for many narrow columns
+
+
+def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str = "simple") -> bytes:
     workbook = Workbook()
     at = datetime.datetime.fromisoformat(documents[0]["run"]["at"]).replace(tzinfo=None)
     workbook.properties.created = workbook.properties.modified = at  # the same result, the same file
     workbook.properties.creator = f"comply {documents[0]['run']['comply_version']}"
-    sheets: list[tuple[str, list[str], list[list[Any]], list[int]]] = []
-    if len(documents) > 1:
-        codes, compared = shape.comparison(documents)
-        sheets.append(("Comparison", ["Authority", *[f"{code} {title}" for code, title in codes]],
-                       [[name, *labels] for name, labels in compared], [36] + [14] * len(codes)))
-    notices = [[doc["authority"], doc["period"], doc["estimate_notice"]] for doc in documents
-               if doc.get("estimate_notice")]
-    if notices:  # the first sheet, so that no one reads the grades without it
-        sheets.append(("Estimates", ["Authority", "Period", "What the grades are"], notices, [24, 10, 120]))
-    record: list[list[Any]] = []
-    areas: list[list[Any]] = []
-    evidence: list[list[Any]] = []
-    indicators: list[list[Any]] = []
-    for doc in documents:
-        who = [doc["authority"], doc["period"]]
-        last = doc.get("last_inspection") or {}
-        for j in doc["judgements"]:
-            earlier = shape.last_grade(doc, j["id"]) or None
-            record.append([*who, j["section"], j["title"], shape.label(j), j["score"], j["basis"], earlier,
-                           last.get("date") if earlier else None])
-        indicators += [[*who, item["title"], item["value"], item["benchmarks"].get("national"),
-                        item["benchmarks"].get("region"), item["benchmarks"].get("neighbours"),
-                        *(item["rank"].get("neighbours") or [None, None]), item["quartile"],
-                        item["direction"], item["signal"] or "not published", item["evidence"]]
-                       for item in doc.get("indicators", [])]
-        areas += [[*who, timescale, number, area["text"], area["rule"], ", ".join(area["cites"])]
-                  for timescale, group in shape.areas_by_timescale(doc) for number, area in group]
-        areas += [[*who, "no timescale (further shortfall)", None, item["text"], item["rule"], ", ".join(item["cites"])]
-                  for item in doc["further_shortfalls"]]
-        for f in doc["findings"]:
-            value = f["value"]
-            evidence.append([*who, f["rule"], f["title"], f["judgement"], f["status"].replace("_", " "),
-                             ("yes" if value else "no") if isinstance(value, bool) else value,
-                             *[f["benchmarks"].get(name) for name in ("national", "region", "neighbours", "previous")],
-                             shape.label(f) if f["status"] == "graded" else "", f["score"], f["evidence"],
-                             ", ".join(f["cites"])])
-    sheets += [
-        ("Record of main findings", ["Authority", "Period", "Section", "Judgement", "Grade", "Score", "Basis",
-                                     "Last inspection", "Inspected"],
-         record, [24, 10, 32, 60, 14, 8, 80, 16, 12]),
-        ("Areas for improvement", ["Authority", "Period", "Timescale", "Number", "Recommendation", "Rule", "Cites"],
-         areas, [24, 10, 26, 9, 90, 30, 14]),
-        ("Evidence", ["Authority", "Period", "Rule", "Title", "Judgement", "Status", "Value", "England", "Region",
-                      "Statistical neighbours", "Previous", "Grade", "Score", "Evidence", "Cites"],
-         evidence, [24, 10, 30, 50, 30, 14, 10, 10, 10, 12, 10, 14, 8, 90, 14]),
-    ]
-    if indicators:
-        sheets.append(("Published indicators", ["Authority", "Period", "Indicator", "Value", "England", "Region",
-                                                "Statistical neighbours", "Rank among neighbours", "Of", "Quartile",
-                                                "Since last year", "Reads as", "Evidence"],
-                       indicators, [24, 10, 50, 10, 10, 10, 12, 12, 6, 9, 14, 14, 90]))
+    sheets = [_estimates(documents), _comparison(documents) if len(documents) > 1 else None, *_per_authority(documents),
+              _provenance(documents)]
     scores = shape.grade_labels(documents[0]["scale"])
     workbook.remove(workbook.active)
-    for title, headers, rows, widths in sheets:
-        _sheet(workbook.create_sheet(title), headers, rows, widths, scores)
+    for sheet in sheets:
+        if sheet is not None and (sheet.rows or sheet.title in ("Record of main findings", "Provenance")):
+            _write(workbook.create_sheet(sheet.title), sheet, scores)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _sheet(sheet: Worksheet, headers: list[str], rows: list[list[Any]], widths: list[int],
-           scores: dict[str, int]) -> None:
-    sheet.append(headers)
+def _estimates(documents: Sequence[dict[str, Any]]) -> Sheet | None:
+    """First, so that no one reads the grades without it."""
+    sheet = Sheet("Estimates", ["Authority", "Period", "What the grades are"], [24, 10, 120])
+    sheet.rows = [[doc["authority"], doc["period"], doc["estimate_notice"]] for doc in documents
+                  if doc.get("estimate_notice")]
+    return sheet if sheet.rows else None
+
+
+def _comparison(documents: Sequence[dict[str, Any]]) -> Sheet:
+    compared = shape.comparison(documents)
+    titles = [(f"{c['section']}: " if compared["several_sections"] else "") + c["title"] for c in compared["columns"]]
+    wide = len(titles) > shape.WIDE
+    sheet = Sheet("Comparison", ["Rank", "Authority", "Code", "Period", *titles],
+                  [7, 28, 12, 9, *([6] if wide else [18]) * len(titles)], rotate=wide)
+    sheet.rows = [[row["place"], row["authority"], row["code"], row["period"],
+                   *[shape.label({"label": cell}) if cell else "" for cell in row["cells"]]]
+                  for row in compared["rows"]]
+    if wide:  # narrow columns: the grade as a short code, the key on the Provenance sheet
+        from .charts import short
+
+        sheet.rows = [[*row[:4], *[short(cell) for cell in row[4:]]] for row in sheet.rows]
+    return sheet
+
+
+def _per_authority(documents: Sequence[dict[str, Any]]) -> list[Sheet]:
+    record = Sheet("Record of main findings", ["Authority", "Period", "Section", "Judgement", "Grade", "Score",
+                                               "Basis", "Last inspection", "Inspected"],
+                   [24, 10, 30, 56, 22, 7, 80, 18, 12])
+    areas = Sheet("Areas for improvement", ["Authority", "Period", "Act on", "Timescale", "Number",
+                                            "Recommendation", "Judgement", "Grade", "Rule", "Cites"],
+                  [24, 10, 8, 24, 8, 80, 40, 16, 26, 14])
+    evidence = Sheet("Evidence", ["Authority", "Period", "Rule", "Title", "Judgement", "Status", "Value", "England",
+                                  "Region", "Statistical neighbours", "Previous", "Rank among neighbours", "Grade",
+                                  "Score", "Evidence", "Cites"],
+                     [24, 10, 26, 46, 40, 14, 10, 10, 10, 12, 10, 12, 16, 7, 80, 14])
+    indicators = Sheet("Published indicators", ["Authority", "Period", "Indicator", "Value", "England", "Region",
+                                                "Statistical neighbours", "Rank among neighbours", "Of", "Quartile",
+                                                "Since last year", "Reads as", "Evidence"],
+                       [24, 10, 46, 10, 10, 10, 12, 12, 6, 9, 14, 14, 80])
+    context = Sheet("Context", ["Authority", "Period", "Figure (context, never graded)", "Value", "England", "Region",
+                                "Statistical neighbours", "Rank among neighbours", "Of", "Quartile", "Since last year"],
+                    [24, 10, 50, 10, 10, 10, 12, 12, 6, 9, 14])
+    for doc in documents:
+        who = [doc["authority"], doc["period"]]
+        titles = {j["id"]: j["title"] for j in doc["judgements"]}
+        last = doc.get("last_inspection") or {}
+        for j in doc["judgements"]:
+            earlier = shape.last_grade(doc, j["id"]) or None
+            record.rows.append([*who, j["section"], j["title"], shape.label(j), j["score"], j["basis"], earlier,
+                                last.get("date") if earlier else None])
+            record.formats.append({})
+        _, first = shape.act_first(doc)
+        first_rules = {item["rule"] for item in first}
+        grades = {f["rule"]: shape.label(f) for f in doc["findings"] if f["status"] == "graded"}
+        for timescale, group in shape.areas_by_timescale(doc):
+            for number, area in group:
+                areas.rows.append([*who, "first" if area["rule"] in first_rules else "", timescale, number,
+                                   area["text"], titles.get(area["judgement"], area["judgement"]),
+                                   grades.get(area["rule"], ""), area["rule"], ", ".join(area["cites"])])
+        for item in shape.worst_first(doc):
+            areas.rows.append([*who, "first" if item["rule"] in first_rules else "", "no timescale (further shortfall)",
+                               None, item["text"], titles.get(item["judgement"], item["judgement"]), item["label"],
+                               item["rule"], ", ".join(item["cites"])])
+        areas.formats += [{}] * (len(areas.rows) - len(areas.formats))
+        for f in doc["findings"]:
+            value = f["value"]
+            among = (f.get("rank") or {}).get("neighbours")
+            evidence.rows.append([*who, f["rule"], f["title"], titles.get(f["judgement"], f["judgement"]),
+                                  f["status"].replace("_", " "),
+                                  ("yes" if value else "no") if isinstance(value, bool) else value,
+                                  *[f["benchmarks"].get(name) for name in ("national", "region", "neighbours",
+                                                                           "previous")],
+                                  f"{among[0]} of {among[1]}" if among else None,
+                                  shape.label(f) if f["status"] == "graded" else "", f["score"], f["evidence"],
+                                  ", ".join(f["cites"])])
+            evidence.formats.append(dict.fromkeys(range(7, 12), FORMATS.get(f["unit"], "General")))
+        for sheet, figures, signal in ((indicators, doc.get("indicators", []), True),
+                                       (context, doc.get("context", []), False)):
+            for item in figures:
+                place = item["rank"].get("neighbours") or [None, None]
+                sheet.rows.append([*who, item["title"], item["value"], item["benchmarks"].get("national"),
+                                   item["benchmarks"].get("region"), item["benchmarks"].get("neighbours"), *place,
+                                   f"Q{item['quartile']}" if item["quartile"] else None, item["direction"],
+                                   *([item["signal"] or "not published", item["evidence"]] if signal else [])])
+                sheet.formats.append(dict.fromkeys(range(4, 8), FORMATS.get(item["unit"], "General")))
+    return [record, areas, evidence, indicators, context]
+
+
+def _provenance(documents: Sequence[dict[str, Any]]) -> Sheet:
+    """Where every figure of the workbook came from, and how to read its codes."""
+    sheet = Sheet("Provenance", ["Authority", "Period", "What", "Detail"], [24, 10, 26, 110])
+    for doc in documents:
+        who = [doc["authority"], doc["period"]]
+        pack = doc["pack"]
+        sheet.rows += [
+            [*who, "Pack", shape.pack_line(doc)],
+            [*who, "Pack files (sha256)", pack.get("sha256", "")],
+            [*who, "Source", ", ".join(pack["source"][key] for key in ("title", "publisher", "published"))],
+            [*who, "Metrics file", doc["metrics_file"]],
+            [*who, "Metrics file (sha256)", doc.get("metrics_sha256", "")],
+            [*who, "Run", f"{doc['run']['at']} by comply {doc['run']['comply_version']}"
+                          + (f"; partial: only {', '.join(doc['run']['only'])}" if doc["run"]["partial"] else "")],
+            *[[*who, "Disabled rule", f"{item['rule']}: {item['reason']}"] for item in pack.get("disabled", [])],
+            *[[*who, "Overridden rule", f"{item['rule']}: {item['changed']}"] for item in pack.get("overridden", [])],
+        ]
+    if len(documents) > 1:
+        compared = shape.comparison(documents)
+        if len(compared["columns"]) > shape.WIDE:
+            from .charts import short
+
+            codes = [(short(grade["label"]), grade["label"]) for grade in documents[0]["scale"]]
+            sheet.rows.append(["", "", "Comparison codes", "; ".join(f"{code}: {label}" for code, label in codes)
+                               + "; * an estimate from published figures; n/e: not estimable; -: not judged"])
+    sheet.formats = [{}] * len(sheet.rows)
+    return sheet
+
+
+def _write(sheet: Worksheet, spec: Sheet, scores: dict[str, int]) -> None:
+    sheet.append(spec.headers)
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True), HEADER
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom" if spec.rotate else "top",
+                                   textRotation=90 if spec.rotate and cell.column > 4 else 0)
+    if spec.rotate:
+        sheet.row_dimensions[1].height = 190
+    for row in spec.rows:
         sheet.append([spreadsheet(cell) for cell in row])
     last = max(scores.values())
-    for row in sheet.iter_rows(min_row=2):
+    short_codes = _short_scores(scores) if spec.rotate else {}
+    for index, row in enumerate(sheet.iter_rows(min_row=2)):
+        formats = spec.formats[index] if index < len(spec.formats) else {}
         for cell in row:
-            cell.alignment = Alignment(wrap_text=isinstance(cell.value, str) and len(cell.value) > 30, vertical="top")
+            cell.alignment = Alignment(wrap_text=isinstance(cell.value, str) and len(cell.value) > 30, vertical="top",
+                                       horizontal="center" if spec.rotate and cell.column > 4 else None)
             cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
-            score = scores.get(cell.value) if isinstance(cell.value, str) else None
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool) and cell.column in formats:
+                cell.number_format = formats[cell.column]
+            score = (scores.get(cell.value) or short_codes.get(cell.value)) if isinstance(cell.value, str) else None
             if score:
                 step = 1 if score == 1 else 4 if score == last else min(score, 3)
                 cell.fill = PatternFill("solid", fgColor=FILLS[step])
                 cell.font = Font(bold=True, color="FFFFFF" if step == 1 else "000000")
-    for index, width in enumerate(widths, 1):
+    for index, width in enumerate(spec.widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "C2" if spec.title == "Comparison" else "A2"
     sheet.auto_filter.ref = sheet.dimensions
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _short_scores(scores: dict[str, int]) -> dict[str, int]:
+    """The comparison's short codes (O, G, RI, I; * for an estimate) to the score they stand for."""
+    from .charts import short
+
+    return {short(label): score for label, score in scores.items()}
