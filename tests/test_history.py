@@ -240,3 +240,16 @@ def test_a_broken_or_named_config(tmp_path, monkeypatch):
     named.write_text("fail_on: never\n")
     assert comply("--config", named, "check", STOKE, "-q").exit_code == 0
     assert comply("--config", tmp_path / "absent.yaml", "check", STOKE).exit_code == 2
+
+
+def test_history_shows_metrics_in_one_table_rounded_as_a_paper_prints_them(tmp_path):
+    database = tmp_path / "history.db"
+    earlier = period(tmp_path, "a.yaml", "2009-10", ("    value: 70\n", "    value: 25.2136\n"))
+    comply("check", earlier, "--record", database, "-q")
+    comply("check", STOKE, "--record", database, "-q")
+    table = comply("history", "--db", database, "--metric", "fathers_completing_parenting_programme_pct",
+                   "--metric", "looked_after_children").stdout
+    assert re.search(r"fathers_completing_parenting_programme_pct +25\.2 +70\b", table)
+    assert "25.2136" not in table
+    assert re.search(r"looked_after_children +432 +432\b", table)
+    assert table.count("Metric") == 1  # one table for every metric asked for

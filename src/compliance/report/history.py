@@ -97,18 +97,20 @@ def _text(entry: dict[str, Any], style: str, output_format: str) -> str:
         words = [f"{sum(1 for r in changed if r['grades'][latest]['change'] == kind)} {kind}"
                  for kind in ("improved", "declined")]
         lines += ["", f"In {shown(latest)}: {', '.join(words)} since the period before."]
-    for metric in entry["metrics"]:
-        lines += ["", tabulate([[shown(metric["metric"]), *[_figure(metric["values"][p]["value"]) for p in periods]]],
-                               headers=["Metric", *headers], tablefmt=style)]
+    if entry["metrics"]:  # one table: a row per metric, a column per period, as a paper prints them
+        lines += ["", tabulate([[shown(metric["metric"]), *[_figure(metric["values"][p]["value"]) for p in periods]]
+                                for metric in entry["metrics"]],
+                               headers=["Metric", *headers], tablefmt=style, disable_numparse=True)]
     return "\n".join(lines)
 
 
 def _figure(value: Any) -> str:
+    """A figure as a paper prints it: whole numbers whole, others to one decimal place."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return f"{value:g}"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def _csv(entries: list[dict[str, Any]]) -> str:
