@@ -18,13 +18,13 @@ _MARKS = (("national", "England"), ("region", "region"), ("neighbours", "neighbo
 
 def short(label: str) -> str:
     """A grade as a chart point or a crowded cell shows it: Outstanding O, Requires improvement RI."""
-    if not label:
-        return "-"
+    if not label or label == "Not judged":
+        return "n/j"
     if label == shape.NOT_ESTIMABLE:
         return "n/e"
     estimate = label.endswith(" (estimate)")
     words = label.removesuffix(" (estimate)").split()
-    text = "RI" if words[:2] == ["Requires", "improvement"] else words[0][0] if words[0] != "Not" else "-"
+    text = "RI" if words[:2] == ["Requires", "improvement"] else words[0][0]
     return text + ("*" if estimate else "")
 
 

@@ -73,13 +73,12 @@ def _comparison(documents: Sequence[dict[str, Any]]) -> Sheet:
     wide = len(titles) > shape.WIDE
     sheet = Sheet("Comparison", ["Rank", "Authority", "Code", "Period", *titles],
                   [7, 28, 12, 9, *([6] if wide else [18]) * len(titles)], rotate=wide)
-    sheet.rows = [[row["place"], row["authority"], row["code"], row["period"],
-                   *[shape.label({"label": cell}) if cell else "" for cell in row["cells"]]]
-                  for row in compared["rows"]]
-    if wide:  # narrow columns: the grade as a short code, the key on the Provenance sheet
-        from .charts import short
+    from .charts import compact, short
 
-        sheet.rows = [[*row[:4], *[short(cell) for cell in row[4:]]] for row in sheet.rows]
+    # the grade as a paper's table prints it (Good, RI, * for an estimate), or in narrow columns its
+    # short code; the key is on the Provenance sheet
+    sheet.rows = [[row["place"], row["authority"], row["code"], row["period"],
+                   *[(short if wide else compact)(cell) for cell in row["cells"]]] for row in compared["rows"]]
     return sheet
 
 
@@ -165,13 +164,14 @@ def _provenance(documents: Sequence[dict[str, Any]]) -> Sheet:
             *[[*who, "Overridden rule", f"{item['rule']}: {item['changed']}"] for item in pack.get("overridden", [])],
         ]
     if len(documents) > 1:
-        compared = shape.comparison(documents)
-        if len(compared["columns"]) > shape.WIDE:
-            from .charts import short
+        from .charts import compact, short
 
-            codes = [(short(grade["label"]), grade["label"]) for grade in documents[0]["scale"]]
-            sheet.rows.append(["", "", "Comparison codes", "; ".join(f"{code}: {label}" for code, label in codes)
-                               + "; * an estimate from published figures; n/e: not estimable; -: not judged"])
+        wide = len(documents[0]["judgements"]) > shape.WIDE
+        codes = [((short if wide else compact)(grade["label"]), grade["label"]) for grade in documents[0]["scale"]]
+        sheet.rows.append(["", "", "Comparison's grades", "; ".join(f"{code}: {label}" for code, label in codes
+                                                                    if code != label)
+                           + "; * an estimate from published figures; n/e: not estimable from published figures"
+                           + ("; n/j: not judged" if wide else "")])
     sheet.formats = [{}] * len(sheet.rows)
     return sheet
 
@@ -184,10 +184,14 @@ def _write(sheet: Worksheet, spec: Sheet, scores: dict[str, int]) -> None:
                                    textRotation=90 if spec.rotate and cell.column > 4 else 0)
     if spec.rotate:
         sheet.row_dimensions[1].height = 190
+    else:  # tall enough for the longest wrapped header: not every spreadsheet fits rows to their text
+        lines = max(-(-len(header) // max(width - 2, 1)) for header, width in zip(spec.headers, spec.widths,
+                                                                                  strict=False))
+        sheet.row_dimensions[1].height = 15 * max(lines, 1)
     for row in spec.rows:
         sheet.append([spreadsheet(cell) for cell in row])
     last = max(scores.values())
-    short_codes = _short_scores(scores) if spec.rotate else {}
+    short_codes = _short_scores(scores) if spec.title == "Comparison" else {}
     for index, row in enumerate(sheet.iter_rows(min_row=2)):
         formats = spec.formats[index] if index < len(spec.formats) else {}
         for cell in row:
@@ -214,7 +218,7 @@ def _write(sheet: Worksheet, spec: Sheet, scores: dict[str, int]) -> None:
 
 
 def _short_scores(scores: dict[str, int]) -> dict[str, int]:
-    """The comparison's short codes (O, G, RI, I; * for an estimate) to the score they stand for."""
-    from .charts import short
+    """The comparison's codes (Good*, RI; O, G, RI, I in narrow columns) to the score they stand for."""
+    from .charts import compact, short
 
-    return {short(label): score for label, score in scores.items()}
+    return {code(label): score for label, score in scores.items() for code in (compact, short)}
