@@ -160,7 +160,8 @@ def _emit(documents: Sequence[dict[str, Any]], several: bool, output_format: str
 
     Each is rendered as it is written, a piece at a time, so a region's output is never held whole.
     """
-    from .report import FORMATS, format_for, render
+    from .api import pieces
+    from .report import FORMATS, format_for
 
     explicit = click.get_current_context().get_parameter_source("output_format") is not ParameterSource.DEFAULT
     plan = []
@@ -179,9 +180,9 @@ def _emit(documents: Sequence[dict[str, Any]], several: bool, output_format: str
         _bad_value("output_format", "--format", f"{output_format} is a binary format: write it to a file with -o")
     problems = []
     for path, name in plan:
-        problems += _write(path, render(name, documents, several, table_format))
+        problems += _write(path, pieces(documents, name, several=several, table_format=table_format))
     if not quiet and not FORMATS[output_format].binary:
-        problems += _print(render(output_format, documents, several, table_format))
+        problems += _print(pieces(documents, output_format, several=several, table_format=table_format))
     return problems
 
 
@@ -242,17 +243,13 @@ def _show(text: str) -> None:
 
 
 def _exit_status(documents: Sequence[dict[str, Any]], fail_on: str) -> int:
-    """1 when a judgement is at or worse than --fail-on in any document, else 0."""
-    for doc in documents:
-        scores = {grade["id"]: grade["score"] for grade in doc["scale"]}
-        if fail_on != "never" and fail_on not in scores:
-            _bad_value("fail_on", "--fail-on", f"{fail_on!r} is not a grade of pack {doc['pack']['id']} "
-                       f"({', '.join(scores)}) nor 'never'")
-    if fail_on == "never":
-        return EXIT_OK
-    failing = any(j["score"] is not None and j["score"] >= {g["id"]: g["score"] for g in doc["scale"]}[fail_on]
-                  for doc in documents for j in doc["judgements"])
-    return EXIT_FINDINGS if failing else EXIT_OK
+    """1 when a judgement is at or worse than --fail-on in any document, else 0 (api.status)."""
+    from . import api
+
+    try:
+        return api.status(documents, fail_on)
+    except ValueError as error:
+        _bad_value("fail_on", "--fail-on", str(error))
 
 
 @main.command()
@@ -279,13 +276,12 @@ def check(metrics: tuple[str, ...], pack: str | None, output_format: str, output
           waivers: str | None, benchmarks: str | None, record: str | None, rank: str | None,
           progress: bool | None) -> None:
     """Grade METRICS files (or folders of them) against a rule pack."""
-    from .report.document import document
-    from .runner import check as run_check
+    from . import api
 
     bar = _Progress(progress)
     try:
-        run = run_check(list(metrics), pack=pack, strict=strict, only=only, waivers=waivers, benchmarks=benchmarks,
-                        history=record, transform=partial(document, fail_on=fail_on, rank=rank), on_file=bar.update)
+        run = api.run(metrics, pack=pack, fail_on=fail_on, strict=strict, only=only, waivers=waivers,
+                      benchmarks=benchmarks, history=record, rank=rank, on_file=bar.update)
     finally:
         bar.finish()
     with contextlib.closing(run):

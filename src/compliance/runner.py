@@ -164,9 +164,14 @@ def _outcomes(paths: list[Path], options: _Options, transform: Callable[[Result]
     from concurrent.futures import ProcessPoolExecutor
 
     yield _check_one(paths[0], options, transform)  # loads the pack here, so every fork inherits it
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(os.getpid(),)) as pool:
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(os.getpid(),))
+    except (ImportError, OSError, NotImplementedError, ValueError):  # no pool can be made here: one process
+        for path in paths[1:]:
+            yield _check_one(path, options, transform)
+        return
+    with pool:
         try:
             yield from pool.map(_check_one, paths[1:], repeat(options), repeat(transform), chunksize=4)
         except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped reading: stop the workers too
@@ -183,7 +188,7 @@ def _workers(files: int) -> int:
         wanted = int(configured)
     else:
         wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if files < 8 or not hasattr(os, "fork"):
+    if files < 8 or not hasattr(os, "fork") or sys.platform == "emscripten":  # the browser has os.fork, unusable
         return 1
     return max(1, min(wanted, files // 4))
 

@@ -66,7 +66,8 @@ def dots(figure: dict[str, Any]) -> dict[str, Any] | None:
     polarity = figure.get("polarity")
     better = "higher is better" if polarity == "higher_better" else "lower is better" \
         if polarity == "lower_better" else ""
-    marks = [{"kind": name, "x": x(number), "label": f"{word} {text(number)}"} for name, word, number in points]
+    marks: list[dict[str, Any]] = [{"kind": name, "x": x(number), "label": f"{word} {text(number)}"}
+                                   for name, word, number in points]
     words = f"{figure.get('title', '')}: {text(value)}; " + "; ".join(mark["label"] for mark in marks)
     return {"width": DOT_WIDTH, "x": x(value), "label": text(value), "marks": marks,
             "aria": words + (f" ({better})" if better else ""), "better": better}
