@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
 from pathlib import Path
 from queue import Queue
 from typing import Any
@@ -203,7 +204,18 @@ def check_in(chromium: Browser, site: str, name: str, content: bytes) -> dict[st
     asked = [url for page in pages for url in chromium.requests.get(page, [])]
     return {**json.loads(shown["summary"]), "message": shown["message"],
             "violations": json.loads(shown["violations"] or "[]"), "asked": asked,
-            "elsewhere": [url for url in asked if not _here(url, site)]}
+            "elsewhere": [url for url in asked if not _here(url, site)], "session": session}
+
+
+def save(chromium: Browser, session: str, format: str, folder: Path) -> Path:
+    """Press the page's save button for ``format``; the file the browser downloads into ``folder``."""
+    chromium.send("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    chromium.evaluate(session, f'document.querySelector(\'#saves button[data-format="{format}"]\').click()')
+    deadline = time.monotonic() + 60
+    while not (done := [path for path in folder.glob(f"*.{format}")]):
+        assert time.monotonic() < deadline, f"no {format} saved: {sorted(folder.iterdir())}"
+        time.sleep(0.1)
+    return done[0]
 
 
 def _here(url: str, site: str) -> bool:
@@ -269,3 +281,21 @@ def test_the_page_may_connect_to_its_own_origin_only():
     assert directives["default-src"] == "'self'" and directives["connect-src"] == "'self'"
     assert directives["script-src"] == "'self' 'wasm-unsafe-eval'" and directives["form-action"] == "'none'"
     assert 'sandbox=""' in page  # the report is shown in a frame that runs nothing
+
+
+def test_the_save_buttons_give_the_report_as_the_command_line_renders_it(browser, tmp_path):
+    chromium, site = browser.args
+    shown = browser("metrics.yaml", STOKE.read_bytes())
+    documents = api.check([STOKE]).documents
+    saved = {name: save(chromium, shown["session"], name, tmp_path / name) for name in ("html", "csv", "xlsx")}
+    assert saved["html"].name == "metrics.html" and "Economic well-being" in saved["html"].read_text()
+    expected_csv = api.render(documents, "csv")
+    assert isinstance(expected_csv, str)
+    assert saved["csv"].read_text().splitlines()[0] == expected_csv.splitlines()[0]
+    assert len(saved["csv"].read_text().splitlines()) == len(expected_csv.splitlines())
+    book = load_workbook(saved["xlsx"])
+    expected = load_workbook(BytesIO(api.render(documents, "xlsx")))  # type: ignore[arg-type]
+    assert book.sheetnames == expected.sheetnames
+    first = book.sheetnames[0]
+    assert [[cell.value for cell in row] for row in book[first].iter_rows(max_row=20)] == \
+        [[cell.value for cell in row] for row in expected[first].iter_rows(max_row=20)]
