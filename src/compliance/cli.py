@@ -626,18 +626,18 @@ def history(database: str, authority: str | None, metrics: tuple[str, ...], outp
     from .history import History
     from .report.history import render
 
-    text = None
+    entries = []
     try:
         store = History.reader(database)
         if store is not None:
             with store.reading():
-                text = render(store, authority, metrics, output_format)
+                entries = store.trends(authority, metrics)
             store.close()
     except InputError as error:
         _fail(error.problems)
-    if text is None:
+    if not entries:
         _fail([Problem(Location(database), f"no recorded runs{' for ' + authority if authority else ''}")])
-    problems = _print(text)
+    problems = _print(render(entries, output_format))
     if problems:
         _fail(problems)
 

@@ -240,6 +240,27 @@ class History:
             "SELECT judgement, section, title, label, score FROM judgements WHERE run_id = ? ORDER BY position",
             (run_id,)).fetchall()
 
+    def trends(self, authority: str | None = None, metrics: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """What ``comply history`` shows, as rows: one entry per authority and pack, with its periods
+        in order, each judgement's grades by period ({label, score}) and each metric's values by period."""
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for run in self.runs(authority):
+            groups.setdefault((run["authority"], run["pack_id"]), []).append(run)
+        entries = []
+        for (name, pack_id), runs in groups.items():
+            judgements: dict[str, dict[str, Any]] = {}
+            for run in runs:
+                for judgement, section, title, label, score in self.judgements_of(run["id"]):
+                    row = judgements.setdefault(judgement, {"id": judgement, "section": section, "title": title,
+                                                            "grades": {}})
+                    row["grades"][run["period"]] = {"label": label, "score": score}
+            values = [{"metric": metric, "values": {run["period"]: {"value": self.figure(run["id"], metric)}
+                                                    for run in runs}} for metric in metrics]
+            entries.append({"authority": name, "code": runs[-1]["code"], "pack": pack_id,
+                            "periods": [run["period"] for run in runs], "judgements": list(judgements.values()),
+                            "metrics": values})
+        return entries
+
     def figure(self, run_id: int, metric: str) -> float | bool | None:
         row = self.connection.execute("SELECT value, is_boolean FROM figures WHERE run_id = ? AND metric = ?",
                                       (run_id, metric)).fetchone()

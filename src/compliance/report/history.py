@@ -1,4 +1,6 @@
-"""``comply history``: judgement grades across recorded periods, changes marked, and metrics' values."""
+"""``comply history``: judgement grades across recorded periods, changes marked, and metrics' values.
+
+The rows come from History.trends; nothing here reads the database."""
 
 from __future__ import annotations
 
@@ -9,34 +11,8 @@ from typing import Any
 
 from tabulate import tabulate
 
-from ..history import History
 from ..periods import series
 from .escaping import markdown, printable, spreadsheet
-
-
-def collect(store: History, authority: str | None, metrics: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One entry per authority and pack: periods, judgements with grades by period, metrics' values."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for run in store.runs(authority):
-        groups.setdefault((run["authority"], run["pack_id"]), []).append(run)
-    entries = []
-    for (name, pack_id), runs in groups.items():
-        periods = [run["period"] for run in runs]
-        judgements: dict[str, dict[str, Any]] = {}
-        for run in runs:
-            for judgement, section, title, label, score in store.judgements_of(run["id"]):
-                row = judgements.setdefault(judgement, {"id": judgement, "section": section, "title": title,
-                                                        "grades": {}})
-                row["grades"][run["period"]] = {"label": label, "score": score}
-        for row in judgements.values():
-            _mark_changes(row["grades"], periods, lambda cell: cell["score"], lower_is_better=True)
-        values = []
-        for metric in metrics:
-            figures = {run["period"]: {"value": store.figure(run["id"], metric)} for run in runs}
-            values.append({"metric": metric, "values": figures})
-        entries.append({"authority": name, "code": runs[-1]["code"], "pack": pack_id, "periods": periods,
-                        "judgements": list(judgements.values()), "metrics": values})
-    return entries
 
 
 def _mark_changes(cells: dict[str, dict[str, Any]], periods: list[str], measure: Any, lower_is_better: bool) -> None:
@@ -60,10 +36,11 @@ def _mark_changes(cells: dict[str, dict[str, Any]], periods: list[str], measure:
             previous[series(period)] = now
 
 
-def render(store: History, authority: str | None, metrics: tuple[str, ...], output_format: str) -> str | None:
-    entries = collect(store, authority, metrics)
-    if not entries:
-        return None
+def render(entries: list[dict[str, Any]], output_format: str) -> str:
+    """History.trends' entries in a format, each grade marked improved, declined or same."""
+    for entry in entries:
+        for row in entry["judgements"]:
+            _mark_changes(row["grades"], entry["periods"], lambda cell: cell["score"], lower_is_better=True)
     if output_format == "json":
         return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
     if output_format == "csv":

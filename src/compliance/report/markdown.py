@@ -63,13 +63,19 @@ def _comparison(documents: Sequence[dict[str, Any]]) -> str:
 
 
 def _one(doc: dict[str, Any]) -> str:
-    run = doc["run"]
+    lines = _heading(doc) + _record(doc) + _estimates(doc) + _since(doc) + _act_first(doc) + _areas(doc)
+    lines += _further(doc) + _context(doc) + _waivers(doc) + _disabled(doc) + _queries(doc) + _evidence(doc)
+    lines += ["", shape.summary(doc)]
+    return "\n".join(lines)
+
+
+def _heading(doc: dict[str, Any]) -> list[str]:
+    run, source = doc["run"], doc["pack"]["source"]
     lines = [
         f"# {_cell(doc['authority'])}: {_cell(doc['period'])}",
         "",
         f"- **Pack:** {_cell(shape.pack_line(doc))}",
-        f"- **Source:** {_cell(doc['pack']['source']['title'])}, {_cell(doc['pack']['source']['publisher'])}, "
-        f"{_cell(doc['pack']['source']['published'])}",
+        f"- **Source:** {_cell(source['title'])}, {_cell(source['publisher'])}, {_cell(source['published'])}",
         f"- **Metrics file:** {_cell(doc['metrics_file'])}"
         + (f" (as of {_cell(doc['as_of'])})" if doc["as_of"] else ""),
         f"- **Run:** {_cell(run['at'])} by comply {_cell(run['comply_version'])}",
@@ -78,28 +84,42 @@ def _one(doc: dict[str, Any]) -> str:
         lines.append(f"- **Partial run:** only {_cell(', '.join(run['only']))}")
     if doc.get("estimate_notice"):
         lines += ["", _Markdown(f"> **Estimate.** {_cell(doc['estimate_notice'])}")]
+    return lines
+
+
+def _record(doc: dict[str, Any]) -> list[str]:
     last = shape.last_inspection_line(doc)
-    lines += ["", "## Record of main findings", ""]
     rows = []
     for section, judgements in shape.record_rows(doc):
         rows += [[_Markdown(f"**{_cell(section)}**"), "", *([""] if last else [])],
                  *[[j["title"], shape.label(j), *([shape.last_grade(doc, j["id"])] if last else [])]
                    for j in judgements]]
+    lines = ["", "## Record of main findings", ""]
     lines += _table(["Judgement", "Grade", *(["Last inspection"] if last else [])], rows)
-    if last:
-        lines += ["", _cell(last)]
-    lines += _estimates(doc)
+    return lines + (["", _cell(last)] if last else [])
+
+
+def _since(doc: dict[str, Any]) -> list[str]:
+    if not doc.get("history"):
+        return []
     changed = shape.changed_judgements(doc)
-    if doc.get("history"):
-        lines += ["", "## Since the last recorded period", ""]
-        lines += _table(["Judgement", "Grades by period", "Change"],
-                        [[item["title"], " → ".join(f"{p}: {g or 'Not judged'}" for p, g in item["series"]),
-                          item["change"]] for item in changed]) if changed else ["No judgement changed grade."]
+    if not changed:
+        return ["", "## Since the last recorded period", "", "No judgement changed grade."]
+    return ["", "## Since the last recorded period", "", *_table(
+        ["Judgement", "Grades by period", "Change"],
+        [[item["title"], " → ".join(f"{p}: {g or 'Not judged'}" for p, g in item["series"]), item["change"]]
+         for item in changed])]
+
+
+def _act_first(doc: dict[str, Any]) -> list[str]:
     heading, first = shape.act_first(doc)
-    lines += ["", f"## {_cell(heading)}", ""]
-    lines += [f"{number}. {_cell(item['text'])} (" + (f"{_cell(item['label'])}; " if item.get("label") else "")
-              + f"{_cell(shape.reference(item))})" for number, item in enumerate(first, 1)]
-    lines += ["", "## Areas for improvement", ""]
+    return ["", f"## {_cell(heading)}", "", *[
+        f"{number}. {_cell(item['text'])} (" + (f"{_cell(item['label'])}; " if item.get("label") else "")
+        + f"{_cell(shape.reference(item))})" for number, item in enumerate(first, 1)]]
+
+
+def _areas(doc: dict[str, Any]) -> list[str]:
+    lines = ["", "## Areas for improvement", ""]
     groups = shape.areas_by_timescale(doc)
     if not groups:
         lines.append("None with a timescale.")
@@ -107,39 +127,55 @@ def _one(doc: dict[str, Any]) -> str:
         lines += [f"**{timescale.capitalize()}:**", ""]
         lines += [f"{number}. {_cell(area['text'])} ({_cell(shape.reference(area))})" for number, area in areas]
         lines.append("")
-    if doc["further_shortfalls"]:
-        lines += ["## Further shortfalls", "", "Rules that fell short but carry no timescale, worst first.", ""]
-        lines += [f"- {_cell(item['text'])} (" + (f"{_cell(item['label'])}; " if item["label"] else "")
-                  + f"{_cell(shape.reference(item))})" for item in shape.worst_first(doc)]
-        lines.append("")
+    return lines
+
+
+def _further(doc: dict[str, Any]) -> list[str]:
+    if not doc["further_shortfalls"]:
+        return []
+    return ["## Further shortfalls", "", "Rules that fell short but carry no timescale, worst first.", "", *[
+        f"- {_cell(item['text'])} (" + (f"{_cell(item['label'])}; " if item["label"] else "")
+        + f"{_cell(shape.reference(item))})" for item in shape.worst_first(doc)], ""]
+
+
+def _context(doc: dict[str, Any]) -> list[str]:
     context = shape.context_rows(doc)
-    if context:
-        lines += ["## Context", "", "Figures a corporate parenting panel asks about, never graded.", ""]
-        lines += _table(["Figure", *shape.FIGURE_HEADERS], context)
-        lines.append("")
-    if doc["waivers"]:
-        lines += ["## Waivers", ""]
-        lines += _table(["Rule", "Status", "Expires", "Agreed by", "Reason"],
-                        [[w["rule"], w["status"], w["expires"], w["agreed_by"], w["reason"]] for w in doc["waivers"]])
-        lines.append("")
-    if doc["pack"]["disabled"]:
-        lines += [f"## Disabled by {_cell(doc['pack']['id'])}", ""]
-        lines += [f"- **{_cell(item['rule'])}**: {_cell(item['reason'])}" for item in doc["pack"]["disabled"]]
-        lines.append("")
-    if doc["queries"]:
-        lines += ["## Data queries", ""]
-        lines += _table(["Query", "Status", "Detail"],
-                        [[q["id"], q["status"].replace("_", " "), q["text"] or q["title"]] for q in doc["queries"]])
-        lines.append("")
-    lines += ["## Evidence", ""]
+    if not context:
+        return []
+    return ["## Context", "", "Figures a corporate parenting panel asks about, never graded.", "",
+            *_table(["Figure", *shape.FIGURE_HEADERS], context), ""]
+
+
+def _waivers(doc: dict[str, Any]) -> list[str]:
+    if not doc["waivers"]:
+        return []
+    return ["## Waivers", "", *_table(["Rule", "Status", "Expires", "Agreed by", "Reason"],
+                                      [[w["rule"], w["status"], w["expires"], w["agreed_by"], w["reason"]]
+                                       for w in doc["waivers"]]), ""]
+
+
+def _disabled(doc: dict[str, Any]) -> list[str]:
+    if not doc["pack"]["disabled"]:
+        return []
+    return [f"## Disabled by {_cell(doc['pack']['id'])}", "",
+            *[f"- **{_cell(item['rule'])}**: {_cell(item['reason'])}" for item in doc["pack"]["disabled"]], ""]
+
+
+def _queries(doc: dict[str, Any]) -> list[str]:
+    if not doc["queries"]:
+        return []
+    return ["## Data queries", "", *_table(["Query", "Status", "Detail"],
+                                           [[q["id"], q["status"].replace("_", " "), q["text"] or q["title"]]
+                                            for q in doc["queries"]]), ""]
+
+
+def _evidence(doc: dict[str, Any]) -> list[str]:
     graded = [f for f in doc["findings"] if f["status"] in ("graded", "waived")]
-    lines += _table(["Rule", "Judgement", "Value", "Benchmarks", "Grade", "Cites"],
-                    [[f["rule"], f["judgement"], shape.value_text(f), shape.benchmarks_text(f),
-                      shape.label(f) if f["status"] == "graded" else "Waived", ", ".join(f["cites"])]
-                     for f in graded])
+    lines = ["## Evidence", "", *_table(
+        ["Rule", "Judgement", "Value", "Benchmarks", "Grade", "Cites"],
+        [[f["rule"], f["judgement"], shape.value_text(f), shape.benchmarks_text(f),
+          shape.label(f) if f["status"] == "graded" else "Waived", ", ".join(f["cites"])] for f in graded])]
     missing = [f for f in doc["findings"] if f["status"] in ("not_evidenced", "not_applicable")]
     if missing:
-        lines += ["", "## Not evidenced", ""]
-        lines += _table(["Rule", "Why"], [[f["rule"], f["evidence"]] for f in missing])
-    lines += ["", shape.summary(doc)]
-    return "\n".join(lines)
+        lines += ["", "## Not evidenced", "", *_table(["Rule", "Why"], [[f["rule"], f["evidence"]] for f in missing])]
+    return lines
