@@ -154,7 +154,7 @@ def test_markdown_has_the_record_areas_and_evidence(outputs):
     assert "| **Services for looked after children** |  |" in text
     areas = text.split("## Areas for improvement")[1].split("\n## ")[0]
     assert len(re.findall(r"^\d+\. ", areas, flags=re.M)) == 16
-    assert text.index("## Act first on the 16 areas for improvement, immediately first") < \
+    assert text.index("## Act first: 16 areas for improvement, those due immediately first") < \
         text.index("## Areas for improvement")
     assert "| LAC-BH-DENTAL | looked_after.being_healthy | 84.0% | England 82.4; region 75; statistical neighbours " \
            "85.5 | Good | 54, 58 |" in text

@@ -226,8 +226,10 @@ def act_first(doc: dict[str, Any], most: int = 5) -> tuple[str, list[dict[str, A
     in their timescales' order; where there are none, the further shortfalls, worst grade first."""
     areas = [area for _, group in areas_by_timescale(doc) for _, area in group]
     if areas:
-        return (f"Act first on the {len(areas)} area{'s' * (len(areas) != 1)} for improvement, "
-                f"{areas[0]['timescale']} first", areas[:most])
+        if len(areas) == 1:
+            return f"Act first: 1 area for improvement, due {areas[0]['timescale']}", areas
+        return (f"Act first: {len(areas)} areas for improvement, those due {areas[0]['timescale']} first",
+                areas[:most])
     shortfalls = worst_first(doc)
     if shortfalls:
         return (f"No shortfall carries a timescale; {len(shortfalls)} fell short. Act first on the worst "
