@@ -266,3 +266,20 @@ def test_rules_list_takes_the_pack_as_an_option_too():
     by_argument = comply("rules", "list", "ofsted-ilacs/2023")
     assert by_option.exit_code == 0 and by_option.stdout == by_argument.stdout
     assert "ofsted-ilacs-2023" in by_option.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+def test_a_regions_comparison_says_which_grades_are_estimates_and_how_sure_above_the_table(tmp_path, fmt):
+    import html
+
+    metrics = ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml"
+    one = json.loads(comply("check", metrics, "--format", "json", "--fail-on", "never").stdout)
+    [agreement] = [j["estimate"]["agreement"] for j in one["judgements"] if j.get("kind") == "estimated"]
+    for name in ("Stoke-on-Trent", "Another Town"):
+        text = metrics.read_text().replace("authority: Stoke-on-Trent", f"authority: {name}")
+        (tmp_path / f"{name}.yaml").write_text(text)
+    text = html.unescape(comply("check", tmp_path, "--format", fmt, "--fail-on", "never").stdout)
+    comparison = text[:text.index("Another Town")]  # the comparison comes first, and names both
+    assert "Comparison of 2 authorities" in comparison
+    assert " ".join(f"Overall effectiveness ({agreement})".split()) in " ".join(comparison.split())
+    assert "Not estimable from published figures" in comparison

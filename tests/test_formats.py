@@ -228,7 +228,24 @@ def test_partial_runs_and_local_packs_show_in_the_paper():
     text = comply("check", STOKE, "--pack", LOCAL, "--only", "looked_after.performance", "--format", "markdown").stdout
     assert "- **Partial run:** only looked_after.performance" in text
     assert "extends ofsted-slac-2011 1.0.0" in text
-    assert "## Disabled by stoke-local-targets" in text
+    assert "## Changed by stoke-local-targets" in text
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html", ".csv", ".json", ".xml", ".xlsx"])
+def test_every_output_says_what_a_local_pack_changed_and_why(tmp_path, suffix):
+    path = tmp_path / f"paper{suffix}"
+    fmt = {".txt": "table", ".xml": "junit"}.get(suffix, suffix[1:].replace("md", "markdown"))
+    result = comply("check", STOKE, "--pack", LOCAL, "-q", "--format", fmt, "-o", path, "--fail-on", "never")
+    assert result.exit_code == 0, result.stderr
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        text = "\n".join(str(cell) for row in load_workbook(path)["Provenance"].iter_rows(values_only=True)
+                         for cell in row if cell)
+    else:
+        text = path.read_text()
+    assert "SG-HEALTH-AE-NURSES" in text
+    assert "registered children" in text and "nurses on" in " ".join(text.split())  # the reason, however wrapped
 
 
 def test_mini_pack_renders_in_every_format(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -253,3 +255,32 @@ def test_history_shows_metrics_in_one_table_rounded_as_a_paper_prints_them(tmp_p
     assert "25.2136" not in table
     assert re.search(r"looked_after_children +432 +432\b", table)
     assert table.count("Metric") == 1  # one table for every metric asked for
+
+
+ILACS = ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml"
+
+
+def test_history_says_which_grades_were_estimates_and_how_sure(tmp_path):
+    db = tmp_path / "h.db"
+    assert comply("check", ILACS, "--record", db, "--fail-on", "never", "-q").exit_code == 0
+    run = json.loads(comply("check", ILACS, "--format", "json", "--fail-on", "never").stdout)
+    estimated = next(j for j in run["judgements"] if j.get("kind") == "estimated")
+    text = " ".join(comply("history", "--db", db).stdout.split())
+    assert f"{estimated['label']} (estimate)" in text and "Not estimable" in text
+    assert f"{estimated['title']} ({' '.join(estimated['estimate']['agreement'].split())})" in text
+    rows = list(csv.DictReader(io.StringIO(comply("history", "--db", db, "--format", "csv").stdout)))
+    assert {row["grade"] for row in rows if row["id"] == estimated["id"]} == {f"{estimated['label']} (estimate)"}
+
+
+def test_a_history_recorded_before_grades_had_kinds_is_read_and_then_gains_them(tmp_path):
+    db = tmp_path / "old.db"
+    assert comply("check", STOKE, "--record", db, "-q", "--fail-on", "never").exit_code == 0
+    with sqlite3.connect(db) as connection:  # as the first release wrote it: no kind, no agreement
+        connection.execute("ALTER TABLE judgements DROP COLUMN kind")
+        connection.execute("ALTER TABLE judgements DROP COLUMN agreement")
+    shown = comply("history", "--db", db)
+    assert shown.exit_code == 0 and "Inadequate" in shown.stdout and "(estimate)" not in shown.stdout
+    with sqlite3.connect(db) as connection:  # reading changed nothing
+        assert "kind" not in {row[1] for row in connection.execute("PRAGMA table_info(judgements)")}
+    assert comply("check", ILACS, "--record", db, "-q", "--fail-on", "never").exit_code == 0
+    assert "(estimate)" in comply("history", "--db", db, "--authority", "Stoke-on-Trent").stdout

@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS judgements (
     grade TEXT,
     label TEXT,
     score INTEGER,
+    kind TEXT,
+    agreement TEXT,
     PRIMARY KEY (run_id, judgement)
 );
 CREATE TABLE IF NOT EXISTS findings (
@@ -68,6 +70,9 @@ CREATE INDEX IF NOT EXISTS runs_by_authority ON runs (authority, pack_id, period
 
 BUSY_SECONDS = 60
 TABLES = {"runs", "judgements", "findings", "figures"}
+#: columns added since the first release, as (table, column, type): a database without them gains them when
+#: next recorded into, and is read as if they were empty until then
+ADDED = [("judgements", "kind", "TEXT"), ("judgements", "agreement", "TEXT")]
 
 
 class History:
@@ -90,6 +95,9 @@ class History:
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         self.connection.execute(statement)
+                for table, column, kind in ADDED:
+                    if column not in self._columns(table):
+                        self.connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         except sqlite3.Error as error:
             raise self.failure(error) from None
 
@@ -135,6 +143,9 @@ class History:
             raise InputError([Problem(Location(self.path), "not a comply history database: its tables are "
                                       + ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else ""))])
         return tables
+
+    def _columns(self, table: str) -> set[str]:
+        return {row[1] for row in self.connection.execute(f"PRAGMA table_info({table})")}
 
     def failure(self, error: sqlite3.Error) -> InputError:
         message = str(error)
@@ -188,9 +199,12 @@ class History:
              datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
              document["run"]["comply_version"]),
         ).lastrowid
-        db.executemany("INSERT INTO judgements VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-            (run_id, position, j["id"], j["section"], j["title"], j["grade"], j["label"], j["score"])
-            for position, j in enumerate(document["judgements"])])
+        db.executemany(
+            "INSERT INTO judgements (run_id, position, judgement, section, title, grade, label, score, kind, agreement)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                (run_id, position, j["id"], j["section"], j["title"], j["grade"], j["label"], j["score"],
+                 j.get("kind"), (j.get("estimate") or {}).get("agreement"))
+                for position, j in enumerate(document["judgements"])])
         db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
             (run_id, f["rule"], f["judgement"], f["metric"], f["status"], f["grade"], f["score"],
              f["evidence"]) for f in document["findings"]])
@@ -235,10 +249,15 @@ class History:
         runs = [dict(zip(names, row, strict=True)) for row in rows]
         return sorted(runs, key=lambda run: (run["authority"], run["pack_id"], periods.order(run["period"])))
 
-    def judgements_of(self, run_id: int) -> list[tuple[str, str, str, str | None, int | None]]:
+    def judgements_of(self, run_id: int) -> list[tuple[str, str, str, str | None, int | None, str | None,
+                                                       str | None]]:
+        """Each judgement of a run: id, section, title, label, score, kind (judged, estimated, not_estimable;
+        empty when recorded before kinds were) and, for an estimate, how often such estimates agreed."""
+        present = self._columns("judgements")
+        added = ", ".join(column if column in present else "NULL" for column in ("kind", "agreement"))
         return self.connection.execute(
-            "SELECT judgement, section, title, label, score FROM judgements WHERE run_id = ? ORDER BY position",
-            (run_id,)).fetchall()
+            f"SELECT judgement, section, title, label, score, {added} FROM judgements WHERE run_id = ? "
+            "ORDER BY position", (run_id,)).fetchall()
 
     def trends(self, authority: str | None = None, metrics: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         """What ``comply history`` shows, as rows: one entry per authority and pack, with its periods
@@ -250,10 +269,11 @@ class History:
         for (name, pack_id), runs in groups.items():
             judgements: dict[str, dict[str, Any]] = {}
             for run in runs:
-                for judgement, section, title, label, score in self.judgements_of(run["id"]):
+                for judgement, section, title, label, score, kind, agreement in self.judgements_of(run["id"]):
                     row = judgements.setdefault(judgement, {"id": judgement, "section": section, "title": title,
                                                             "grades": {}})
-                    row["grades"][run["period"]] = {"label": label, "score": score}
+                    row["grades"][run["period"]] = {"label": label, "score": score, "kind": kind,
+                                                    "agreement": agreement}
             values = [{"metric": metric, "values": {run["period"]: {"value": self.figure(run["id"], metric)}
                                                     for run in runs}} for metric in metrics]
             entries.append({"authority": name, "code": runs[-1]["code"], "pack": pack_id,

@@ -1,5 +1,6 @@
-"""--format csv: one row per judgement, per finding and per published indicator (the kind column says which),
-after a notice row when some grade is an estimate from published figures."""
+"""--format csv: one row per judgement, per finding, per context figure, per rule a local pack disabled or
+overrode, and per published indicator (the kind column says which), after a notice row when some grade is an
+estimate from published figures."""
 
 from __future__ import annotations
 
@@ -52,6 +53,9 @@ def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str
                              **{name: item["benchmarks"].get(name, "") for name in BENCHMARKS},
                              "detail": "; ".join(f"{name} {cell}" for name, cell in zip(
                                  shape.FIGURE_HEADERS[4:], shape.figure_cells(item)[4:], strict=True) if cell)})
+        for item in shape.local_changes(doc):  # what a local pack changed of the pack it extends
+            writer.writerow({**common, "kind": "pack_change", "id": item["rule"], "status": item["change"],
+                             "detail": item["detail"]})
         for item in doc.get("indicators", []):
             writer.writerow({**common, "kind": "indicator", "id": item["id"], "title": item["title"],
                              "judgement": " ".join(item.get("estimates", [])),

@@ -13,6 +13,7 @@ from tabulate import tabulate
 
 from ..periods import series
 from .escaping import markdown, printable, spreadsheet
+from .shape import label
 
 
 def _mark_changes(cells: dict[str, dict[str, Any]], periods: list[str], measure: Any, lower_is_better: bool) -> None:
@@ -61,8 +62,7 @@ def _text(entry: dict[str, Any], style: str, output_format: str) -> str:
     periods = entry["periods"]
     title = f"{entry['authority']}: {entry['pack']}, {len(periods)} recorded period{'s' * (len(periods) != 1)}"
     rows = [[shown(f"{row['section']}: {row['title']}"),
-             *[shown(_cell(row["grades"].get(p), (row["grades"].get(p) or {}).get("label") or "Not judged"))
-               for p in periods]]
+             *[shown(_cell(row["grades"].get(p), label(row["grades"].get(p) or {"label": None}))) for p in periods]]
             for row in entry["judgements"]]
     headers = [shown(period) for period in periods]
     lines = [f"## {shown(title)}" if output_format == "markdown" else title, "",
@@ -74,11 +74,25 @@ def _text(entry: dict[str, Any], style: str, output_format: str) -> str:
         words = [f"{sum(1 for r in changed if r['grades'][latest]['change'] == kind)} {kind}"
                  for kind in ("improved", "declined")]
         lines += ["", f"In {shown(latest)}: {', '.join(words)} since the period before."]
+    estimates = _estimates(entry)
+    if estimates:
+        lines += ["", shown("Estimates are from published figures, not the authority's own evidence: "
+                            + "; ".join(estimates) + ".")]
     if entry["metrics"]:  # one table: a row per metric, a column per period, as a paper prints them
         lines += ["", tabulate([[shown(metric["metric"]), *[_figure(metric["values"][p]["value"]) for p in periods]]
                                 for metric in entry["metrics"]],
                                headers=["Metric", *headers], tablefmt=style, disable_numparse=True)]
     return "\n".join(lines)
+
+
+def _estimates(entry: dict[str, Any]) -> list[str]:
+    """Each estimated judgement's title with how often such estimates agreed with Ofsted's, as recorded."""
+    found: dict[str, None] = {}
+    for row in entry["judgements"]:
+        for cell in row["grades"].values():
+            if cell.get("kind") == "estimated":
+                found[f"{row['title']}" + (f" ({cell['agreement']})" if cell.get("agreement") else "")] = None
+    return list(found)
 
 
 def _figure(value: Any) -> str:
@@ -99,7 +113,8 @@ def _csv(entries: list[dict[str, Any]]) -> str:
             for period, cell in row["grades"].items():
                 writer.writerow([spreadsheet(item) for item in (
                     entry["authority"], entry["code"] or "", entry["pack"], period, "judgement", row["id"],
-                    row["title"], cell["label"] or "", "", cell.get("change") or "")])
+                    row["title"], label(cell) if cell["label"] or cell.get("kind") else "", "",
+                    cell.get("change") or "")])
         for metric in entry["metrics"]:
             for period, cell in metric["values"].items():
                 writer.writerow([spreadsheet(item) for item in (

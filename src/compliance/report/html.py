@@ -23,9 +23,11 @@ def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str
     environment.filters["zip"] = lambda left, right: list(zip(left, right, strict=True))
     template = environment.get_template("report.html.j2")
     several = len(documents) > 1
+    compared = shape.comparison(documents) if several else None
     pieces = template.generate(
         documents=(_view(doc) for doc in documents),
-        comparison=shape.comparison(documents) if several else None,
+        comparison=compared,
+        comparison_notice=shape.comparison_notice(compared) if compared else None,
         distribution=charts.distribution(documents) if several else [],
         leagues=charts.leagues(documents) if several else [],
         short=charts.short,
@@ -55,6 +57,7 @@ def _view(doc: dict[str, Any]) -> dict[str, Any]:
         "areas": shape.areas_by_timescale(doc),
         "evidence_bars": charts.evidence_bars(doc),
         "act_first": shape.act_first(doc),
+        "local_changes": shape.local_changes(doc),
         "shortfalls": shape.worst_first(doc),
         "figures": _figures(doc),
         "evidence": [dict(f, value_text=shape.value_text(f), benchmarks_text=shape.benchmarks_text(f),

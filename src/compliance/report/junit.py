@@ -26,6 +26,15 @@ def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str
         properties = ElementTree.SubElement(suite, "properties")
         if doc.get("estimate_notice"):
             ElementTree.SubElement(properties, "property", name="estimate", value=doc["estimate_notice"])
+        last = doc.get("last_inspection")
+        if last:  # shown beside the grades, never used to grade
+            ElementTree.SubElement(properties, "property", name="last_inspection",
+                                   value=f"{last['date']}" + (f" ({last['source']})" if last.get("source") else ""))
+            for judgement, grade in last["grades"].items():
+                ElementTree.SubElement(properties, "property", name=f"last_inspection.{judgement}", value=grade)
+        for item in shape.local_changes(doc):
+            ElementTree.SubElement(properties, "property", name=f"{item['change']}.{item['rule']}",
+                                   value=item["detail"])
         for item in doc.get("context", []):  # context figures: never graded, so no test case
             ElementTree.SubElement(properties, "property", name=f"context.{item['metric']}",
                                    value=" ".join(cell for cell in shape.figure_cells(item) if cell))

@@ -54,6 +54,9 @@ def _comparison(documents: Sequence[dict[str, Any]]) -> str:
     compared = shape.comparison(documents)
     ranked = f", best first by {compared['rank']}" if compared["rank"] else ""
     lines = [f"# Comparison of {len(documents)} authorities{_cell(ranked)}", ""]
+    notice = shape.comparison_notice(compared)
+    if notice:
+        lines += [_Markdown(f"> **Estimate.** {_cell(notice)}"), ""]
     lines += _table(shape.comparison_headers(compared), [shape.comparison_cells(compared, row)
                                                          for row in compared["rows"]])
     key = shape.comparison_key(compared)
@@ -155,10 +158,11 @@ def _waivers(doc: dict[str, Any]) -> list[str]:
 
 
 def _disabled(doc: dict[str, Any]) -> list[str]:
-    if not doc["pack"]["disabled"]:
+    changes = shape.local_changes(doc)
+    if not changes:
         return []
-    return [f"## Disabled by {_cell(doc['pack']['id'])}", "",
-            *[f"- **{_cell(item['rule'])}**: {_cell(item['reason'])}" for item in doc["pack"]["disabled"]], ""]
+    return [f"## Changed by {_cell(doc['pack']['id'])}", "",
+            *[f"- **{_cell(item['rule'])}** ({item['change']}): {_cell(item['detail'])}" for item in changes], ""]
 
 
 def _queries(doc: dict[str, Any]) -> list[str]:

@@ -172,9 +172,42 @@ def comparison(documents: Sequence[dict[str, Any]]) -> dict[str, Any]:
                      "period": doc["period"],
                      "cells": [label(by_id[j["id"]]) if j["id"] in by_id else "" for j in first["judgements"]]})
     periods = sorted({row["period"] for row in rows})
+    estimated: dict[tuple[str, str], None] = {}
+    withheld: dict[str, None] = {}
+    for doc in documents:
+        for judgement in doc["judgements"]:
+            if judgement.get("kind") == "estimated" and judgement.get("estimate"):
+                estimated[(judgement["title"], judgement["estimate"]["agreement"])] = None
+            elif judgement.get("kind") == "not_estimable":
+                withheld[judgement["title"]] = None
     return {"columns": columns, "rows": rows, "ranked": ranked, "sections": sections,
+            "estimated": list(estimated), "not_estimable": list(withheld),
             "several_sections": len(sections) > 1, "periods": periods,
             "rank": next((c["title"] for c in columns if c["id"] == first["run"].get("rank")), None)}
+
+
+def local_changes(doc: dict[str, Any]) -> list[dict[str, str]]:
+    """What a local pack changed in the pack it extends: each rule disabled (with its reason) and each
+    rule overridden (with the keys it changed, and its reason where it gives one)."""
+    pack = doc["pack"]
+    changes = [{"change": "disabled", "rule": item["rule"], "detail": item["reason"]}
+               for item in pack.get("disabled", [])]
+    for item in pack.get("overridden", []):
+        detail = "changed " + ", ".join(item["changed"])
+        changes.append({"change": "overridden", "rule": item["rule"],
+                        "detail": detail + (f": {item['reason']}" if item.get("reason") else "")})
+    return changes
+
+
+def comparison_notice(table: dict[str, Any]) -> str | None:
+    """Above a comparison: which grades are estimates, and how often such estimates agreed with Ofsted's."""
+    parts = []
+    if table["estimated"]:
+        parts.append("Grades marked as estimates are from published figures, not the authorities' own evidence: "
+                     + "; ".join(f"{title} ({agreement})" for title, agreement in table["estimated"]) + ".")
+    if table["not_estimable"]:
+        parts.append("Not estimable from published figures: " + "; ".join(table["not_estimable"]) + ".")
+    return " ".join(parts) or None
 
 
 WIDE = 6  # more judgements than this and a flat table numbers its columns, with a key

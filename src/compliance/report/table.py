@@ -31,7 +31,9 @@ def _comparison(documents: Sequence[dict[str, Any]], table_format: str) -> str:
                      headers=shape.comparison_headers(compared), tablefmt=table_format)
     ranked = f", best first by {compared['rank']}" if compared["rank"] else ""
     key = shape.comparison_key(compared)
-    return f"Comparison of {len(documents)} authorities{ranked}\n{table}" + ("\n\nKey:\n" + "\n".join(
+    notice = shape.comparison_notice(compared)
+    estimate = "\n".join(textwrap.wrap("ESTIMATE. " + notice, WIDTH)) + "\n" if notice else ""
+    return f"Comparison of {len(documents)} authorities{ranked}\n{estimate}{table}" + ("\n\nKey:\n" + "\n".join(
         f"  {line}" for line in key) if key else "")
 
 
@@ -132,11 +134,13 @@ def _waivers(doc: dict[str, Any]) -> list[str]:
 
 
 def _disabled(doc: dict[str, Any]) -> list[str]:
-    if not doc["pack"]["disabled"]:
+    changes = shape.local_changes(doc)
+    if not changes:
         return []
-    lines = ["", f"Disabled by {doc['pack']['id']}"]
-    for item in doc["pack"]["disabled"]:
-        lines += _wrapped(" -", f"{item['rule']}: {item['reason']}", "not checked")
+    lines = ["", f"Changed by {doc['pack']['id']}"]
+    for item in changes:
+        lines += _wrapped(" -", f"{item['rule']}: {item['detail']}",
+                          "not checked" if item["change"] == "disabled" else "overridden")
     return lines
 
 

@@ -160,8 +160,8 @@ def _provenance(documents: Sequence[dict[str, Any]]) -> Sheet:
             [*who, "Metrics file (sha256)", doc.get("metrics_sha256", "")],
             [*who, "Run", f"{doc['run']['at']} by comply {doc['run']['comply_version']}"
                           + (f"; partial: only {', '.join(doc['run']['only'])}" if doc["run"]["partial"] else "")],
-            *[[*who, "Disabled rule", f"{item['rule']}: {item['reason']}"] for item in pack.get("disabled", [])],
-            *[[*who, "Overridden rule", f"{item['rule']}: {item['changed']}"] for item in pack.get("overridden", [])],
+            *[[*who, f"{item['change'].capitalize()} rule", f"{item['rule']}: {item['detail']}"]
+              for item in shape.local_changes(doc)],
         ]
     if len(documents) > 1:
         from .charts import compact, short
