@@ -13,6 +13,7 @@ where the estimate was withdrawn on the validation, not estimable from published
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from .model import (
     Estimate,
@@ -76,11 +77,30 @@ def judge(pack: Pack, findings: Sequence[Finding],
             estimate = pack.estimates.get(judgement_id)
             own_evidence = judged.grade is not None and all(r.kind is JudgementKind.JUDGED for r in inputs)
             if estimate is not None and not own_evidence:
-                judged = _estimated(pack, judgement, estimate, indicators, judged.basis)
+                if any(r.kind is JudgementKind.JUDGED and r.grade for r in inputs):
+                    judged = _from_own_evidence(pack, judgement, by_judgement[judgement_id], inputs, limits, sinks)
+                else:
+                    judged = _estimated(pack, judgement, estimate, indicators, judged.basis)
             results[judgement_id] = judged
         return results[judgement_id]
 
     return tuple(result(judgement.id) for judgement in pack.judgements)
+
+
+def _from_own_evidence(pack: Pack, judgement: Judgement, findings: list[Finding], inputs: list[JudgementResult],
+                       limits: list[JudgementResult], sinks: list[JudgementResult]) -> JudgementResult:
+    """A judgement some of whose inputs the authority's own evidence judged: from those alone, as an inspector
+    would (the others, estimated or not estimable, count as not judged), never from published figures, whose
+    estimate was validated only where there is no own evidence to read and would ignore what there is."""
+    own = {id(r): r if r.kind is JudgementKind.JUDGED else replace(r, grade=None) for r in [*inputs, *limits, *sinks]}
+    result = _aggregate(pack, judgement, findings, [own[id(r)] for r in inputs], [own[id(r)] for r in limits],
+                        [own[id(r)] for r in sinks])
+    left = [r.judgement.title for r in inputs if r.kind is not JudgementKind.JUDGED]
+    note = (f"; from the authority's own evidence only: {'; '.join(left)} "
+            f"{'is' if len(left) == 1 else 'are'} not judged from it, so not read")
+    if result.grade is None:
+        note += " (an estimate from published figures is not given: it would not read the judgements that are)"
+    return replace(result, basis=result.basis + note)
 
 
 def _estimated(pack: Pack, judgement: Judgement, estimate: Estimate, indicators: Sequence[IndicatorResult],
