@@ -38,8 +38,9 @@ def _estimates(doc: dict[str, Any]) -> list[str]:
     lines = []
     rows = shape.indicator_rows(doc)
     if rows:
-        lines += ["", "## Published indicators", "",
-                  "Strengths and concerns against England's figure that year, as the estimates read them.", ""]
+        lines += ["", "## Indicators", "",
+                  "The file's figures (published, or the authority's own) against England's published figure "
+                  "that year: strengths and concerns, as an estimate from published figures reads them.", ""]
         lines += _table(["Indicator", *shape.FIGURE_HEADERS, "Reads as"], rows)
     for item in shape.not_estimable(doc):
         lines += ["", f"### Not estimable from published figures: {_cell(item['title'])}", "", _cell(item["why"]) + "."]

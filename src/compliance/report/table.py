@@ -68,7 +68,8 @@ def _estimates(doc: dict[str, Any], table_format: str) -> list[str]:
     lines = []
     rows = shape.indicator_rows(doc)
     if rows:
-        lines += ["", "Published indicators (strengths and concerns against England, for the estimates)",
+        lines += ["", "Indicators (the file's figures against England's published figure: strengths and concerns, "
+                  "as an estimate reads them)",
                   tabulate(rows, headers=["Indicator", *shape.FIGURE_HEADERS, "Reads as"], tablefmt=table_format)]
     for item in shape.not_estimable(doc):
         lines += ["", *textwrap.wrap(f"Not estimable from published figures: {item['title']}. {item['why']}.",

@@ -93,7 +93,7 @@ def _per_authority(documents: Sequence[dict[str, Any]]) -> list[Sheet]:
                                   "Region", "Statistical neighbours", "Previous", "Rank among neighbours", "Grade",
                                   "Score", "Evidence", "Cites"],
                      [24, 10, 26, 46, 40, 14, 10, 10, 10, 12, 10, 12, 16, 7, 80, 14])
-    indicators = Sheet("Published indicators", ["Authority", "Period", "Indicator", "Value", "England", "Region",
+    indicators = Sheet("Indicators", ["Authority", "Period", "Indicator", "Value", "England", "Region",
                                                 "Statistical neighbours", "Rank among neighbours", "Of", "Quartile",
                                                 "Since last year", "Reads as", "Evidence"],
                        [24, 10, 46, 10, 10, 10, 12, 12, 6, 9, 14, 14, 80])
