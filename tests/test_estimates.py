@@ -130,7 +130,7 @@ def test_a_withdrawn_estimate_gives_no_grade_but_prompts_and_what_would_judge_it
     assert (prompt["value"], prompt["rank"], prompt["quartile"], prompt["direction"]) == \
         (95, {"neighbours": [2, 11]}, 1, "improved")
     assert other["value"] is None
-    assert health["estimate"]["evidence_needed"] == ["Caseload per worker", "Caseload per worker"]
+    assert health["estimate"]["evidence_needed"] == ["Caseload per worker (the authority's records)"]
     assert "Not estimable from published figures" in run["estimate_notice"]
 
 
@@ -283,3 +283,24 @@ def test_a_regions_comparison_says_which_grades_are_estimates_and_how_sure_above
     assert "Comparison of 2 authorities" in comparison
     assert " ".join(f"Overall effectiveness ({agreement})".split()) in " ".join(comparison.split())
     assert "Not estimable from published figures" in comparison
+
+
+@pytest.mark.parametrize("version", ["ofsted-ilacs/2018", "ofsted-ilacs/2023", "ofsted-ilacs/2026"])
+def test_every_figure_an_ilacs_rule_reads_says_where_an_officer_finds_it(version):
+    from compliance.runner import pack_for
+
+    pack = pack_for(version)
+    openers = ("From case audit", "From the authority's records", "Whether")
+    for metric_id in {rule.metric for rule in pack.rules}:
+        definition = pack.metrics[metric_id].definition or ""
+        assert definition.startswith(openers), f"{metric_id}: {definition[:60]!r}"
+
+
+def test_what_would_judge_a_judgement_names_each_figure_and_its_source():
+    metrics = ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml"
+    run = json.loads(comply("check", metrics, "--format", "json", "--fail-on", "never").stdout)
+    needed = {text for j in run["judgements"] if j.get("kind") == "not_estimable"
+              for text in j["estimate"]["evidence_needed"]}
+    assert "Files showing effective management oversight (a case audit)" in needed
+    assert "Assessments authorised within 45 working days (Annex A list 4: comply import annex-a)" in needed
+    assert any(text.endswith("(an attestation, yes or no, with its evidence in the note)") for text in needed)

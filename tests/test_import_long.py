@@ -188,7 +188,7 @@ def test_the_imported_ilacs_example_reads_as_an_estimate():
     prompts = {p["metric"]: p for p in leaders["estimate"]["prompts"]}
     assert set(prompts) == {"sw_caseload", "sw_agency_pct", "sw_vacancy_pct", "sw_turnover_pct"}
     assert prompts["sw_caseload"]["rank"]["neighbours"][1] == 11 and prompts["sw_caseload"]["quartile"] in (1, 2, 3, 4)
-    assert "Files showing effective management oversight" in leaders["estimate"]["evidence_needed"]
+    assert "Files showing effective management oversight (a case audit)" in leaders["estimate"]["evidence_needed"]
     # the last inspection before 31 March 2022, shown beside the estimate as context
     last = run["last_inspection"]
     assert last["date"] == "2019-02-04" and last["grades"]["overall"] == "Inadequate"

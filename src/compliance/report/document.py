@@ -132,6 +132,20 @@ def read_result(path: Path) -> tuple[list[dict[str, Any]], bool]:
     return documents, several
 
 
+def evidence_source(definition: str | None) -> str:
+    """Where an officer finds a figure, from how its catalogue definition opens: a case audit, Annex A
+    (through comply import annex-a), the authority's other records, or an attestation (yes or no)."""
+    text = definition or ""
+    listed = re.match(r"From the authority's records \(Annex A list (\d+)", text)
+    if listed:
+        return f"Annex A list {listed.group(1)}: comply import annex-a"
+    if text.startswith("From case audit"):
+        return "a case audit"
+    if text.startswith("Whether"):
+        return "an attestation, yes or no, with its evidence in the note"
+    return "the authority's records"
+
+
 def _judgement(result: Result, judged: JudgementResult) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": judged.judgement.id,
@@ -145,8 +159,9 @@ def _judgement(result: Result, judged: JudgementResult) -> dict[str, Any]:
     if estimate is not None and judged.kind is JudgementKind.ESTIMATED:
         item["estimate"] = {"score": judged.score, "agreement": estimate.agreement}
     elif estimate is not None and judged.kind is JudgementKind.NOT_ESTIMABLE:
-        needed = [result.pack.metrics[rule.metric].title for rule in result.pack.rules
-                  if rule.judgement == judged.judgement.id]
+        metrics = [result.pack.metrics[metric_id] for metric_id in dict.fromkeys(
+            rule.metric for rule in result.pack.rules if rule.judgement == judged.judgement.id)]
+        needed = [f"{metric.title} ({evidence_source(metric.definition)})" for metric in metrics]
         why = estimate.why_not if not estimate.estimable else judged.basis.removeprefix(
             "not estimable from published figures: ")
         item["estimate"] = {"why_not": why, "evidence_needed": needed,
