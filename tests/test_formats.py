@@ -320,3 +320,28 @@ def test_reports_fit_the_window_with_their_charts(tmp_path, metrics, width, bars
     measured = _overflowing(browser, page, width, tmp_path)
     assert measured["scroll"] <= measured["client"] and measured["over"] == [], measured
     assert measured["bars"] >= bars and measured["dots"] >= dots, measured
+
+
+def test_a_regions_xlsx_counts_each_judgements_grades_with_a_native_chart(tmp_path):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    region = ROOT / "examples" / "west-midlands-2010-11"
+    path = tmp_path / "region.xlsx"
+    assert comply("check", region, "-o", path, "-q", "--fail-on", "never").exit_code == 0
+    runs = json.loads(comply("check", region, "--format", "json", "--fail-on", "never").stdout)
+    sheet = load_workbook(path)["Grades across authorities"]
+    headers = [cell.value for cell in sheet[1]]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(runs[0]["judgements"])
+    for index, row in enumerate(rows):
+        labels = [run["judgements"][index]["label"] for run in runs]
+        assert list(row[1:-2]) == [labels.count(header) for header in headers[1:-2]]
+        assert sum(row[1:-1]) == len(runs)
+    with zipfile.ZipFile(path) as archive:
+        [chart] = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
+        xml = archive.read(chart).decode()
+    assert "<barChart>" in xml and '<grouping val="stacked" />' in xml
+    assert "<f>'Grades across authorities'!B1</f>" in xml  # the first grade's counts, titled by their header
+    assert f"<strRef><f>'Grades across authorities'!$A$2:$A${len(rows) + 1}</f></strRef>" in xml

@@ -1,8 +1,9 @@
 """--format xlsx: a workbook ready to paste into a board paper, and to sort and filter.
 
 Sheets: Estimates (first, when some grade is an estimate), Comparison (several authorities:
-rank, authority, code and period each in its own column, judgements by their titles),
-Record of main findings, Areas for improvement (what to act on first), Evidence, Published
+rank, authority, code and period each in its own column, judgements by their titles), Grades
+across authorities (several: the count at each grade per judgement, with a native stacked bar
+chart of them), Record of main findings, Areas for improvement (what to act on first), Evidence, Published
 indicators and Context (when there are any), and Provenance (pack, metrics file and its
 hash, run time, comply's version). Grades are cell fills and text; figures are numbers with
 their unit's format (0.0"%" for a percentage, whole numbers for counts); header rows are
@@ -18,11 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import shape
+from . import charts, shape
 from .escaping import spreadsheet
 
 FILLS = {1: "1B5E20", 2: "C8E6C9", 3: "FFE082", 4: "EF9A9A"}
@@ -47,13 +50,17 @@ def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str
     at = datetime.datetime.fromisoformat(documents[0]["run"]["at"]).replace(tzinfo=None)
     workbook.properties.created = workbook.properties.modified = at  # the same result, the same file
     workbook.properties.creator = f"comply {documents[0]['run']['comply_version']}"
-    sheets = [_estimates(documents), _comparison(documents) if len(documents) > 1 else None, *_per_authority(documents),
-              _provenance(documents)]
+    several = len(documents) > 1
+    sheets = [_estimates(documents), _comparison(documents) if several else None,
+              _grades(documents) if several else None, *_per_authority(documents), _provenance(documents)]
     scores = shape.grade_labels(documents[0]["scale"])
     workbook.remove(workbook.active)
     for sheet in sheets:
         if sheet is not None and (sheet.rows or sheet.title in ("Record of main findings", "Provenance")):
-            _write(workbook.create_sheet(sheet.title), sheet, scores)
+            written = workbook.create_sheet(sheet.title)
+            _write(written, sheet, scores)
+            if sheet.title == GRADES:
+                _grades_chart(written, sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -80,6 +87,43 @@ def _comparison(documents: Sequence[dict[str, Any]]) -> Sheet:
     sheet.rows = [[row["place"], row["authority"], row["code"], row["period"],
                    *[(short if wide else compact)(cell) for cell in row["cells"]]] for row in compared["rows"]]
     return sheet
+
+
+GRADES = "Grades across authorities"
+
+
+def _grades(documents: Sequence[dict[str, Any]]) -> Sheet:
+    """For a region: how many authorities each judgement puts at each grade, for a native stacked bar chart."""
+    scale = [grade["label"] for grade in documents[0]["scale"]]
+    sheet = Sheet(GRADES, ["Judgement", *scale, "Not judged or not estimable", "Of which estimates"],
+                  [60, *[12] * len(scale), 14, 12])
+    for row in charts.distribution(documents):
+        counts = {segment["label"]: segment["count"] for segment in row["segments"]}
+        sheet.rows.append([row["title"], *[counts.get(label, 0) for label in scale], row["none"], row["estimated"]])
+    sheet.formats = [{}] * len(sheet.rows)
+    return sheet
+
+
+def _grades_chart(sheet: Worksheet, spec: Sheet) -> None:
+    """A stacked bar per judgement, best grade (dark green) to worst (red), as the HTML report draws it:
+    a chart Excel and LibreOffice draw natively, from the counts above it."""
+    grades = len(spec.headers) - 3
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
+    chart.title = "Grades across the authorities, by judgement"
+    chart.y_axis.title = "Authorities"
+    chart.x_axis.scaling.orientation = "maxMin"  # the first judgement at the top, as in the table
+    rows = len(spec.rows)
+    chart.add_data(Reference(sheet, min_col=2, max_col=grades + 2, min_row=1, max_row=rows + 1), titles_from_data=True)
+    titles = AxDataSource(strRef=StrRef(f=f"'{spec.title}'!$A$2:$A${rows + 1}"))  # text, not numbers
+    for series in chart.series:
+        series.cat = titles
+    colours = [FILLS[1 if index == 0 else 4 if index == grades - 1 else min(index + 1, 3)] for index in range(grades)]
+    for series, colour in zip(chart.series, [*colours, "BDBDBD"], strict=True):
+        series.graphicalProperties.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour
+    chart.width, chart.height = 26, 4 + 1.3 * rows
+    sheet.add_chart(chart, f"A{rows + 3}")
 
 
 def _per_authority(documents: Sequence[dict[str, Any]]) -> list[Sheet]:
