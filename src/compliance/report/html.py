@@ -31,6 +31,7 @@ def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str
         distribution=charts.distribution(documents) if several else [],
         leagues=charts.leagues(documents) if several else [],
         short=charts.short,
+        notice_word=shape.notice_word,
         compact=charts.compact,
         wide=several and len(documents[0]["judgements"]) > shape.WIDE,
         title=documents[0]["authority"] if len(documents) == 1 else f"Comparison of {len(documents)} authorities",

@@ -57,7 +57,7 @@ def _comparison(documents: Sequence[dict[str, Any]]) -> str:
     lines = [f"# Comparison of {len(documents)} authorities{_cell(ranked)}", ""]
     notice = shape.comparison_notice(compared)
     if notice:
-        lines += [_Markdown(f"> **Estimate.** {_cell(notice)}"), ""]
+        lines += [_Markdown(f"> **{shape.notice_word(notice)}.** {_cell(notice)}"), ""]
     lines += _table(shape.comparison_headers(compared), [shape.comparison_cells(compared, row)
                                                          for row in compared["rows"]])
     key = shape.comparison_key(compared)
@@ -87,7 +87,8 @@ def _heading(doc: dict[str, Any]) -> list[str]:
     if run["partial"]:
         lines.append(f"- **Partial run:** only {_cell(', '.join(run['only']))}")
     if doc.get("estimate_notice"):
-        lines += ["", _Markdown(f"> **Estimate.** {_cell(doc['estimate_notice'])}")]
+        notice = doc["estimate_notice"]
+        lines += ["", _Markdown(f"> **{shape.notice_word(notice)}.** {_cell(notice)}")]
     return lines
 
 

@@ -199,6 +199,11 @@ def local_changes(doc: dict[str, Any]) -> list[dict[str, str]]:
     return changes
 
 
+def notice_word(notice: str) -> str:
+    """The word that heads an estimate notice: Estimate when some grade is one, else Note."""
+    return "Estimate" if notice.startswith(("Estimated", "Grades marked as estimates")) else "Note"
+
+
 def comparison_notice(table: dict[str, Any]) -> str | None:
     """Above a comparison: which grades are estimates, and how often such estimates agreed with Ofsted's."""
     parts = []

@@ -32,7 +32,8 @@ def _comparison(documents: Sequence[dict[str, Any]], table_format: str) -> str:
     ranked = f", best first by {compared['rank']}" if compared["rank"] else ""
     key = shape.comparison_key(compared)
     notice = shape.comparison_notice(compared)
-    estimate = "\n".join(textwrap.wrap("ESTIMATE. " + notice, WIDTH)) + "\n" if notice else ""
+    estimate = "\n".join(textwrap.wrap(f"{shape.notice_word(notice).upper()}. {notice}", WIDTH)) + "\n" \
+        if notice else ""
     return f"Comparison of {len(documents)} authorities{ranked}\n{estimate}{table}" + ("\n\nKey:\n" + "\n".join(
         f"  {line}" for line in key) if key else "")
 
@@ -42,7 +43,8 @@ def _one(doc: dict[str, Any], table_format: str) -> str:
     if doc["run"]["partial"]:
         lines.append(f"Partial run: only {', '.join(doc['run']['only'])}")
     if doc.get("estimate_notice"):
-        lines += ["", *textwrap.wrap("ESTIMATE. " + doc["estimate_notice"], WIDTH)]
+        notice = doc["estimate_notice"]
+        lines += ["", *textwrap.wrap(f"{shape.notice_word(notice).upper()}. {notice}", WIDTH)]
     last = shape.last_inspection_line(doc)
     rows = []
     for section, judgements in shape.record_rows(doc):
