@@ -3,7 +3,9 @@ personal in any output, and the heavy libraries kept off the check path."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import re
 import subprocess
 import sys
@@ -149,7 +151,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ["Z10000002", "b) Female", "a) WBRI", day, 4, "b) No", day, "a) Neglect", "a) Neglect", "next week",
              "a) Yes", None, None, "b) No", 0, "Team", "Ottoline Quillfeather"],
             ["Z10000003", "b) Female", "a) WBRI", day, 4, "b) No", day, "a) Neglect", "a) Neglect", day,
-             "maybe", None, None, "b) No", "two", "Team", "Ottoline Quillfeather"]]),
+             "Amelia Pond", None, None, "b) No", "ST4 1AA", "Team", "Ottoline Quillfeather"]]),
         "List 9": (["Child Unique ID", "Date of Birth", "Activity Status"], [
             ["Z10000004", datetime.date(2004, 5, 6), "F1: Full time in higher education"],
             ["Z10000005", datetime.date(2004, 5, 7), "F1: Full time in higher education"],
@@ -157,6 +159,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "List 8": (["Child Unique ID", "Date Started to be Looked After", "Date of Last Social Work Visit"], [
             ["Z10000006", datetime.date(2020, 1, 1), day]]),
         "List 5": ([], []),
+        "List 10": (["Z10000007", "Rory Williams", "ST5 2BB"], [["Z10000008", day, day]]),  # no header row
     }
     path = tmp_path_factory.mktemp("hostile") / "Annex_A.xlsx"
     synthetic.write_workbook(path, sheets, formulas={"List 8": {(1, 2): "=TODAY()-30"}})
@@ -176,8 +179,8 @@ def hostile_result(hostile: Path, tmp_path_factory: pytest.TempPathFactory) -> t
     "List 5: the sheet is empty: List 5 (section 47 enquiries and initial conferences) needs a header row, then a "
     "row per child",
     "List 7!J2: not a date: give an Excel date, or text as 2025-03-31 or 31/03/2025",
-    "List 7!K3: 'maybe' reads as none of: yes, no, unknown",
-    "List 7!O3: 'two' is not a whole number of 0 or more",
+    "List 7!K3: the cell (text, 11 characters) reads as none of: yes, no, unknown",
+    "List 7!O3: the cell (text, 7 characters) is not a whole number of 0 or more",
     "List 7: 2 of 2 rows have problems; nothing was written",
     "List 8!C2: a formula whose result changes whenever the workbook opens: paste the column as values",
     "List 9!A4: the same child as row 2: a duplicate row",
@@ -195,7 +198,8 @@ def test_a_hostile_workbook_exits_2_writes_nothing_and_shows_nothing_personal(ho
     assert result.exit_code == 2
     assert "Traceback" not in result.output and "internal error" not in result.output
     assert list(out.iterdir()) == []
-    assert not re.search(r"Z1000000\d|Quillfeather|next week|2004-05-0", result.output)
+    assert not re.search(r"Z1000000\d|Quillfeather|Amelia|Rory|ST[45] |next week|2004-05-0", result.output)
+    assert "no cell of row 1 is a header this list has: is its header row missing?" in result.output
 
 
 @pytest.fixture(scope="session")
@@ -234,6 +238,17 @@ def test_headers_are_matched_tolerantly(tmp_path: Path, child: str, dated: str, 
     assert result.exit_code == 0, result.output
     assert figures(tmp_path / "out" / "t-annex-a-2024-25.yaml")["re_referrals_pct"] | {"note": ""} == {
         "numerator": 1, "denominator": 3, "note": ""}
+
+
+def test_a_header_cell_holding_more_than_a_header_is_named_by_its_column_in_notes(tmp_path: Path) -> None:
+    path = _one_list(tmp_path, ["Child Unique ID", "Date of Referral Amelia Pond ST4 1AA",
+                                "Number of Referrals in Last 12 Months"],
+                     [["Z1", datetime.date(2024, 5, 1), 1], ["Z2", "31/03/2025", 0]])
+    result = run("annex-a", path, "--period", "2024-25", "--authority", "T", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "t-annex-a-2024-25.yaml").read_text()
+    assert "Amelia" not in text and "ST4" not in text
+    assert "column B (referral date)" in text and "'Number of Referrals in Last 12 Months'" in text
 
 
 def test_a_list_whose_data_starts_below_and_right_of_a1_is_positioned_as_the_sheet_reads(tmp_path: Path) -> None:
@@ -336,3 +351,15 @@ def test_nothing_from_the_samples_rows_reaches_the_file(tmp_path: Path) -> None:
     result = run("annex-a", SAMPLE, "--period", "2020-21", "--authority", "LIIA sample", "-o", tmp_path)
     text = " ".join(((tmp_path / "liia-sample-annex-a-2020-21.yaml").read_text() + result.output).split())
     assert sorted(value for value in personal if value in text) == []
+
+
+def test_the_children_file_shows_an_identifier_a_spreadsheet_would_obey_as_text(tmp_path: Path) -> None:
+    path = _one_list(tmp_path, ["Child Unique ID", "Date of Referral", "Number of Referrals in Last 12 Months"],
+                     [["+cmd|' /C calc'!A0", datetime.date(2024, 5, 1), 1], ["@SUM(1)", "31/03/2025", 2],
+                      ["Z3", "2024-04-01", 0]])
+    children = tmp_path / "children.csv"
+    result = run("annex-a", path, "--period", "2024-25", "--authority", "T", "-o", tmp_path / "out",
+                 "--children", children)
+    assert result.exit_code == 0, result.output
+    cells = {row[3] for row in csv.reader(io.StringIO(children.read_text()))}
+    assert {"'+cmd|' /C calc'!A0", "'@SUM(1)"} <= cells and "Z3" not in cells  # Z3 had no earlier referral

@@ -253,9 +253,12 @@ def shortfalls_csv(derived: Derived) -> str:
     import csv
     import io
 
+    from ..report.escaping import spreadsheet
+
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(["metric", "sheet", "row", "child"])
-    writer.writerows(derived.shortfalls)
+    # a child's identifier as written in the workbook: a spreadsheet opening this file must show it, never obey it
+    writer.writerows([spreadsheet(cell) for cell in row] for row in derived.shortfalls)
     return stream.getvalue()
 

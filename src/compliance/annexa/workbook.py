@@ -185,16 +185,52 @@ class Workbook:
                                              f"match {column.header.pattern!r}; rename one"))
             elif found:
                 positions[name] = found[0]
-                read.headers[name] = repr(headers[found[0]])
                 read.letters[name] = letter(first_column + found[0])
+                text = " ".join(headers[found[0]].split())
+                # a note quotes the header only when it is made of header words: a header cell holding more
+                # (a name or a postcode pasted into the header row) is named by its column instead
+                read.headers[name] = repr(text) if _header_like(text, spec) else \
+                    f"column {read.letters[name]} ({name.replace('_', ' ')})"
             else:
-                why = f"no header matches {column.header.pattern!r}"
-                read.missing[name] = why
-                if column.required:
-                    read.problems.append(Problem(Location(f"{where}!{first_row}"), f"{spec.title} needs a column "
-                                                 f"for {name.replace('_', ' ')}, but {why} (headers: "
-                                                 + ", ".join(repr(h) for h in headers if h) + ")"))
+                read.missing[name] = f"no header matches {column.header.pattern!r}"
+        for name, why in read.missing.items():
+            if spec.columns[name].required:
+                # the row's cells are quoted only when it is evidently a header row (another header of the list
+                # is in it): a list without one has a child's row there
+                seen = (" (headers: " + ", ".join(repr(h) for h in headers if h) + ")") if positions else \
+                    f"; no cell of row {first_row} is a header this list has: is its header row missing?"
+                read.problems.append(Problem(Location(f"{where}!{first_row}"), f"{spec.title} needs a column "
+                                             f"for {name.replace('_', ' ')}, but {why}{seen}"))
         return positions
+
+
+#: the words of Ofsted's Annex A template's headers (every list), and a few more a renamed header may use
+_WORDS = """
+a absent abuse accept accommodation activity adopter adopters adoption advisor after age allocated alone an
+and application approved as assessed assessment asylum authorisation be been being birth care case category
+ceased check child children cin closure code completing completion concurrent conference contact continuous
+current date decision deemed dental did disability discussion does during eligibility emergency end ended
+enquiries enquiry entered episode episodes ethnicity family ffa for formerly fostering from gender has have
+health icpcs id identifier if in individual initial initiating interview iro is la last latest leaving legal
+location longer looked matched matching missing months most n need nfa no number of offered or order
+organisation over pathway period permanence personal placed placement placements plan planning plans police
+postcode powers previous primary process prospective protected protection provider reason received recent
+referral referrals ren requiring result return review s second section seeking seen should six social source
+stage start started status statutory strategy subject submitted subsequent suitability support team that the
+their this to touch type uasc unaccompanied under unique unnecessary urn visit was what why with within work
+worker y years
+the at by on were had dd mm yyyy yes past days weeks working reference ref adviser advisor lead
+"""
+HEADER_WORDS = frozenset(_WORDS.split())
+
+
+def _header_like(text: str, spec: ListSpec) -> bool:
+    """Whether a header cell holds only header words (Annex A's, and its list's patterns') and small numbers
+    (12 months, 45 days): what a note may quote without risk of quoting a child's details."""
+    words = HEADER_WORDS | {word for column in spec.columns.values()
+                            for word in re.findall(r"[a-z]+", column.header.pattern.lower())}
+    return all((token.isdigit() and len(token) <= 3) or token.lower() in words
+               for token in re.findall(r"[A-Za-z]+|\d+", text))
 
 
 def _typed(body: pl.DataFrame, spec: ListSpec, positions: dict[str, int], letters: dict[str, str],
@@ -258,11 +294,11 @@ def _type(column: Column, text: pl.Expr) -> tuple[pl.Expr, pl.Expr | None, str]:
 
 
 def _shown(column: Column, raw: Any) -> str:
-    """A cell's value for a message: codes and numbers only, which identify no one."""
-    if column.type not in ("code", "count"):
-        return "the cell"
+    """A cell that will not type, for a message: never its content (a name or a postcode typed into a yes/no
+    or a count column is as personal as anywhere else), only what kind of thing it holds."""
     text = str(raw).strip()
-    return repr(text if len(text) <= 40 else text[:37] + "...")
+    kind = "a number" if re.fullmatch(r"-?\d+(\.\d+)?", text) else "text"
+    return f"the cell ({kind}, {len(text)} character{'s' * (len(text) != 1)})"
 
 
 def _duplicates(frame: pl.DataFrame, spec: ListSpec, letters: dict[str, str], where: str
