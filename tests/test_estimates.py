@@ -304,3 +304,17 @@ def test_what_would_judge_a_judgement_names_each_figure_and_its_source():
     assert "Files showing effective management oversight (a case audit)" in needed
     assert "Assessments authorised within 45 working days (Annex A list 4: comply import annex-a)" in needed
     assert any(text.endswith("(an attestation, yes or no, with its evidence in the note)") for text in needed)
+
+
+def test_what_would_judge_it_leaves_out_what_the_file_already_gives(tmp_path):
+    example = ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml"
+    data = yaml.safe_load(example.read_text())
+    data["metrics"]["management_oversight_audit_pct"] = 70
+    path = tmp_path / "metrics.yaml"
+    path.write_text(yaml.safe_dump(data))
+    run = json.loads(comply("check", path, "--format", "json", "--fail-on", "never").stdout)
+    leaders = next(j for j in run["judgements"] if j["id"] == "leaders")
+    assert leaders["kind"] == "not_estimable"
+    needed = leaders["estimate"]["evidence_needed"]
+    assert not any(text.startswith("Files showing effective management oversight") for text in needed)
+    assert any(text.startswith("Social workers supervised") for text in needed)

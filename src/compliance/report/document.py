@@ -28,6 +28,7 @@ from ..model import (
     Polarity,
     Problem,
     Result,
+    Status,
 )
 
 SCHEMA_VERSION = 1
@@ -159,8 +160,9 @@ def _judgement(result: Result, judged: JudgementResult) -> dict[str, Any]:
     if estimate is not None and judged.kind is JudgementKind.ESTIMATED:
         item["estimate"] = {"score": judged.score, "agreement": estimate.agreement}
     elif estimate is not None and judged.kind is JudgementKind.NOT_ESTIMABLE:
-        metrics = [result.pack.metrics[metric_id] for metric_id in dict.fromkeys(
-            rule.metric for rule in result.pack.rules if rule.judgement == judged.judgement.id)]
+        metrics = [result.pack.metrics[metric_id] for metric_id in dict.fromkeys(  # those the file lacks
+            finding.rule.metric for finding in result.findings
+            if finding.rule.judgement == judged.judgement.id and finding.status is Status.NOT_EVIDENCED)]
         needed = [f"{metric.title} ({evidence_source(metric.definition)})" for metric in metrics]
         why = estimate.why_not if not estimate.estimable else judged.basis.removeprefix(
             "not estimable from published figures: ")
