@@ -136,3 +136,22 @@ def test_a_quarterly_file_is_checked_by_the_version_in_force_when_the_quarter_en
         rules.write_text(rules.read_text().replace("good: value <= 15", f"good: {bands}"))
     result = comply("check", metrics(tmp_path, "q1.yaml", "2010-11 Q1", 14), "--pack", family, "--format", "json")
     assert json.loads(result.stdout)["pack"]["id"] == "mini-v1"
+
+
+@pytest.mark.parametrize(("where", "period", "message"), [
+    ("period", "9999-00", "'9999-00' is not a year comply can place: periods run from 1900-01 to 9998-99"),
+    ("period", "1066-67", "'1066-67' is not a year comply can place"),
+    ("history", "9999-00", "health_check_pct: history '9999-00' is not a year comply can place"),
+    ("history", "2008-10", "health_check_pct: history '2008-10' is not a financial year: after 2008 comes 09"),
+])
+def test_a_period_past_the_calendar_is_refused_not_recorded(tmp_path, where, period, message):
+    path = tmp_path / "m.yaml"
+    if where == "period":
+        path.write_text(f'authority: A\nperiod: "{period}"\nmetrics:\n  health_check_pct: 80\n')
+    else:
+        path.write_text(f'authority: A\nperiod: "2010-11"\nmetrics:\n  health_check_pct: {{value: 80, history: '
+                        f'{{"{period}": 70}}}}\n')
+    db = tmp_path / "h.db"
+    result = CliRunner().invoke(main, ["check", str(path), "--pack", str(MINI), "--record", str(db)])
+    assert result.exit_code == 2 and message in result.stderr and "internal error" not in result.stderr
+    assert not db.exists() or "9999" not in CliRunner().invoke(main, ["history", "--db", str(db)]).output

@@ -12,8 +12,27 @@ after its fourth quarter, which ends on the same day.
 from __future__ import annotations
 
 import datetime
+import re
 
 _QUARTER_ENDS = {1: (0, 6, 30), 2: (0, 9, 30), 3: (0, 12, 31), 4: (1, 3, 31)}  # years after the start, month, day
+
+
+_PERIOD = re.compile(r"([0-9]{4})-([0-9]{2})( Q[1-4])?")
+FIRST, LAST = 1900, 9998  # the financial years a period may start in: 1900-01 to 9998-99
+
+
+def problem(period: str) -> str | None:
+    """What is wrong with a period as written, or None: a financial year (2010-11), or one of its quarters
+    (2010-11 Q3), starting between 1900 and 9998 (a later one would end past the calendar's last year)."""
+    found = _PERIOD.fullmatch(period)
+    if found is None:
+        return f"{period!r} is not a period: write a financial year such as 2010-11, or a quarter: 2010-11 Q3"
+    start, end = int(found.group(1)), int(found.group(2))
+    if (start + 1) % 100 != end:
+        return f"{period!r} is not a financial year: after {start} comes {(start + 1) % 100:02d}"
+    if not FIRST <= start <= LAST:
+        return f"{period!r} is not a year comply can place: periods run from {FIRST}-01 to {LAST}-99"
+    return None
 
 
 def quarter(period: str) -> int | None:

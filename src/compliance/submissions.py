@@ -219,10 +219,9 @@ class _Checker:
 
     def check_header(self) -> None:
         data = self.document.data
-        start, _, end = data["period"][:7].partition("-")
-        if (int(start) + 1) % 100 != int(end):
-            self.problem(("period",), f"{data['period']!r} is not a financial year: after {start} "
-                                      f"comes {(int(start) + 1) % 100:02d}")
+        wrong = periods.problem(data["period"])
+        if wrong:
+            self.problem(("period",), wrong)
         if "as_of" in data:
             try:
                 datetime.date.fromisoformat(data["as_of"])
@@ -293,9 +292,14 @@ class _Checker:
     def _check_series(self, metric_id: str, earlier: list[str], path: PathKey) -> None:
         """History holds earlier periods of the file's own series: years for a year, quarters for a quarter."""
         period = self.document.data["period"]
+        if periods.problem(period):
+            return  # said once, of the file's period
         for other in earlier:
             where = self.document.where_key(path + (other,))
-            if periods.series(other) != periods.series(period):
+            wrong = periods.problem(other)
+            if wrong:
+                self.problems.append(Problem(where, f"{metric_id}: history {wrong}"))
+            elif periods.series(other) != periods.series(period):
                 self.problems.append(Problem(where, f"{metric_id}: history {other} is a {periods.series(other)}, "
                                          f"but {period} is a {periods.series(period)}; annual and quarterly "
                                          "figures are different series"))

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import InputError, Location, Pack, Polarity, Problem
+from ..periods import problem, quarter
 from .derivations import Derivation, Derivations
 from .derivations import read as read_derivations
 from .workbook import ROW, ReadList, Workbook
@@ -52,8 +53,10 @@ class Derived:
 
 def window_of(period: str, as_of: datetime.date | None) -> tuple[datetime.date, datetime.date]:
     """The 12 months ending on the reference date: 31 March of the period, or ``as_of`` within it."""
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", period) or (int(period[:4]) + 1) % 100 != int(period[5:]):
-        raise InputError([Problem(Location("--period"), f"{period!r}: give a financial year such as 2024-25")])
+    wrong = problem(period)
+    if wrong or quarter(period):
+        raise InputError([Problem(Location("--period"), wrong or f"{period!r}: give a financial year such as "
+                                                                  "2024-25: Annex A covers a year")])
     first, last = datetime.date(int(period[:4]), 4, 1), datetime.date(int(period[:4]) + 1, 3, 31)
     end = as_of or last
     if not first <= end <= last:
