@@ -101,6 +101,12 @@ def run_import(tmp_path: Path, *extra: str, **tables):
                      "neighbours.csv:1: the statistical neighbours have no column 'GOReg'", id="no-region-column"),
         pytest.param({"neighbours": ""}, "neighbours.csv:1: the statistical neighbours have no column 'LA num'",
                      id="empty-neighbours"),
+        pytest.param({"rows": [*ROWS[:3], '2024,Local authority,Inner London,201,E09000001,"City of London,6,20',
+                               *ROWS[4:]]},
+                     "table.csv:5: table 'leavers': a quoted cell runs on over lines, up to here: a quote is not "
+                     "closed", id="unclosed-quote"),
+        pytest.param({"rows": [HEADER + ",count", *(row + ",9" for row in ROWS[1:])]},
+                     "table.csv:1: table 'leavers': columns G and I are both headed 'count'", id="header-twice"),
     ],
 )
 def test_messy_tables_are_refused_with_a_position(tmp_path, tables, message):

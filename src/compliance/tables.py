@@ -106,6 +106,10 @@ def _csv_rows(path: Path, table: str) -> Iterator[tuple[int, list[str]]]:
         with path.open(encoding="utf-8-sig", newline="") as stream:
             reader = csv.reader(stream)
             for row in reader:
+                if any("\n" in cell or "\r" in cell for cell in row):  # a published table has none
+                    raise InputError([Problem(Location(str(path), reader.line_num), f"table {table!r}: a quoted "
+                                              "cell runs on over lines, up to here: a quote is not closed; "
+                                              "download the table again")])
                 yield reader.line_num, row
     except FileNotFoundError:
         raise InputError([Problem(Location(str(path)), f"no such file (table {table!r} of the adapter)")]) from None
@@ -182,6 +186,16 @@ def _row_reader(item: Wanted, headers: list[str], path: Path) -> Any:
     spec, name = item.spec, item.key[0]
     identify = spec["rows"]
     positions = {header: index for index, header in reversed(list(enumerate(headers)))}
+    twice = {header for index, header in enumerate(headers) if header and positions[header] != index}
+    if twice:  # which of them the figures are in cannot be told
+        from openpyxl.utils import get_column_letter  # only on this error's path: it costs 170 ms to import
+
+        first = sorted(twice)[0]
+        letters = " and ".join(get_column_letter(index + 1) for index, header in enumerate(headers)
+                               if header == first)
+        raise InputError([Problem(Location(str(path), spec.get("header_row", 1)),
+                                  f"table {name!r}: columns {letters} are both headed {first!r}; which holds the "
+                                  "figures cannot be told")])
 
     def position(where: str | int, purpose: str = "") -> int:
         if isinstance(where, int):
