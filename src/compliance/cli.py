@@ -114,7 +114,6 @@ def main(context: click.Context, debug: bool, config_file: Path | None) -> None:
     1 all checked and some judgement at or worse than it; 2 bad usage, or some
     input could not be checked.
     """
-    context.obj["debug"] = debug
     if context.invoked_subcommand == "check":
         from . import config
 

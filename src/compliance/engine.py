@@ -231,7 +231,6 @@ def grade_finding(rule: Rule, pack: Pack, submission: Submission, shared: dict[s
                                band.grade)
     except expressions.Unavailable as missing:
         return finding(Status.NOT_EVIDENCED, f"not evidenced: {missing_reason(missing.reason, metric, pack)}")
-    assert rule.otherwise is not None
     label = pack.scale[rule.otherwise].label
     because = _since(rule.bands[-1].condition, metric, names, shown, " does not hold")
     return finding(Status.GRADED, f"{described}: {label}{because}", rule.otherwise)

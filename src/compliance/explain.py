@@ -44,7 +44,7 @@ def explain(result: Result, rule: Rule) -> str:
         lines.append(f"       {described}: {outcome}")
         if outcome == "holds" and label != "applies when":
             break
-    lines.append(f"  otherwise: {pack.scale[rule.otherwise or ''].label}")
+    lines.append(f"  otherwise: {pack.scale[rule.otherwise].label}")
     lines += ["", f"Finding: {finding.status.value.replace('_', ' ')}"
               + (f", {finding.grade.label}" if finding.grade else "")
               + (" (limiting)" if rule.limiting else ""), f"  {finding.evidence}"]

@@ -136,7 +136,7 @@ class Rule:
     judgement: str
     metric: str
     bands: tuple[Band, ...]
-    otherwise: str | None
+    otherwise: str  # the grade when no band holds (the schema requires it)
     cites: tuple[str, ...]
     location: Location
     recommendation: str | None = None

@@ -101,7 +101,7 @@ def rule_section(pack: Pack, rule: Rule, judgement: Judgement | None = None) -> 
     judgement = judgement or pack.judgement(rule.judgement)
     metric = pack.metrics[rule.metric]
     bands = "<br>".join(f"{pack.scale[band.grade].label}: `{band.condition.text}`" for band in rule.bands)
-    bands += f"<br>otherwise: {pack.scale[rule.otherwise or ''].label}"
+    bands += f"<br>otherwise: {pack.scale[rule.otherwise].label}"
     rows = [
         ("judgement", f"{judgement.section}: {judgement.title} (`{judgement.id}`)"),
         ("metric", f"`{metric.id}`: {metric.title} ({UNIT_WORDS[metric.unit.value]})"),
