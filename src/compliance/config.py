@@ -12,7 +12,7 @@ from typing import Any
 
 from .model import InputError, Location, Problem
 from .packs import bundled_packs
-from .submissions import _read_checked
+from .schema import read_checked
 
 NAME = "comply.yaml"
 #: config key -> the option of ``comply check`` it sets (click's parameter name)
@@ -31,7 +31,7 @@ def find(start: Path) -> Path | None:
 
 def defaults(path: Path) -> dict[str, Any]:
     """``comply check``'s option defaults from the config file at ``path``; InputError if it is wrong."""
-    data = _read_checked(path, "config", lambda where: False).data
+    data = read_checked(path, "config").data
     base = path.parent
 
     def resolve(value: str) -> str:
@@ -52,4 +52,4 @@ def defaults(path: Path) -> dict[str, Any]:
 
 def where(path: Path, key: str) -> Location:
     """Where the config file at ``path`` sets ``key``: for an option's value that turned out to be wrong."""
-    return _read_checked(path, "config", lambda where: False).where((key,))
+    return read_checked(path, "config").where((key,))

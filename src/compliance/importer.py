@@ -24,8 +24,7 @@ import yaml
 from .inspections import Inspection, last_before, read_inspections
 from .loader import Document
 from .model import InputError, Location, Metric, Pack, Polarity, Problem
-from .schema import did_you_mean
-from .submissions import _read_checked
+from .schema import did_you_mean, read_checked
 from .tables import (
     AUTHORITY,
     NATIONAL,
@@ -54,7 +53,7 @@ def read_adapter(reference: str, pack: Pack, near: Path | None = None) -> Docume
         known = sorted(p.stem for folder in folders for p in folder.glob("*.yaml"))
         raise InputError([Problem(Location(reference), f"no adapter {reference!r}: not a file, nor one of pack "
                                   f"{pack.id}'s ({', '.join(known) or 'none'})")])
-    document = _read_checked(path, "adapter", lambda where: False)
+    document = read_checked(path, "adapter")
     problems = [Problem(document.where_key(("metrics", metric_id)), f"unknown metric {metric_id!r} for pack "
                         f"{pack.id}" + did_you_mean(metric_id, pack.metrics))
                 for metric_id in document.data["metrics"] if metric_id not in pack.metrics]

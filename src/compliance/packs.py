@@ -39,7 +39,7 @@ from .model import (
     Source,
     Unit,
 )
-from .schema import Suggestions, did_you_mean, validate
+from .schema import Suggestions, did_you_mean, read_checked
 
 DEFAULT_PACK = "ofsted-slac-2011"
 _LOADING: list[str] = []  # the folders of packs being loaded, to catch packs that extend each other
@@ -202,17 +202,12 @@ class _PackBuilder:
         self.suggest = Suggestions()
 
     def read(self, path: Path, schema_name: str) -> Document | None:
+        """The file read and checked, or None (its problems noted): a file with any problem is not built from."""
         try:
-            document = read_yaml(path)
+            return read_checked(path, schema_name)
         except InputError as error:
             self.problems.extend(error.problems)
             return None
-        found = [Problem(document.where(name), f"{text!r} is a YAML 1.1 boolean; write true or false, or quote it "
-                                               "if you mean text") for name, text in document.yaml11_booleans.items()]
-        flagged = {problem.location for problem in found}
-        found += [p for p in validate(document, schema_name) if p.location not in flagged]
-        self.problems.extend(found)
-        return None if found else document  # a file with any problem is not built from
 
     def problem(self, location: Location, message: str, subject: str = "") -> None:
         self.problems.append(Problem(location, message, subject))

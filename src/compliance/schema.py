@@ -14,10 +14,11 @@ import json
 from collections.abc import Callable
 from functools import cache
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
-from .loader import Document
-from .model import Problem
+from .loader import Document, PathKey, read_yaml
+from .model import InputError, Problem
 from .problems import MAX_SHOWN
 
 _TYPE_WORDS = {
@@ -70,6 +71,30 @@ def conforms(data: Any, name: str) -> bool:
     except (JsonSchemaException, TypeError, ValueError, RecursionError):
         return False
     return True
+
+
+def nowhere(where: PathKey) -> bool:
+    """No yes/no answer is expected anywhere in the file."""
+    return False
+
+
+def read_checked(path: str | Path, name: str, may_be_yes_no: Callable[[PathKey], bool] = nowhere) -> Document:
+    """Read a YAML file and check its shape against schema ``name``; InputError with every problem."""
+    document = read_yaml(path)
+    problems = shape_problems(document, name, may_be_yes_no)
+    if problems:
+        raise InputError(problems)
+    return document
+
+
+def shape_problems(document: Document, name: str, may_be_yes_no: Callable[[PathKey], bool] = nowhere) -> list[Problem]:
+    """What is wrong with a document's shape: a plain yes/no/on/off where ``may_be_yes_no`` says no answer
+    is expected, then every departure from schema ``name`` at a position not already blamed."""
+    found = [Problem(document.where(where), f"{text!r} is a YAML 1.1 boolean; write true or false, or quote it if "
+                                            "you mean text")
+             for where, text in document.yaml11_booleans.items() if not may_be_yes_no(where)]
+    flagged = {problem.location for problem in found}
+    return found + [problem for problem in validate(document, name) if problem.location not in flagged]
 
 
 def validate(document: Document, name: str) -> list[Problem]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .loader import Document, read_yaml
 from .model import InputError, Location, Pack, Problem, Rule
-from .schema import did_you_mean, validate
+from .schema import did_you_mean, shape_problems
 
 FILE = "traceability.yaml"
 #: What an item of the trace can be, with how the table shows it.
@@ -48,7 +48,7 @@ def read(folder: Path) -> Traceability | None:
     if not path.is_file():
         return None
     document = read_yaml(path)
-    problems = validate(document, "traceability")
+    problems = shape_problems(document, "traceability")
     problems += [Problem(document.where_key(("trace", key)), f"trace: {key!r} is not a paragraph number")
                  for key in document.data.get("trace", {}) if not str(key).isdigit()]
     if problems:
