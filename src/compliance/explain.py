@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from . import expressions
-from .engine import missing_reason, rule_inputs, with_unit
+from .engine import missing_reason, rule_inputs
 from .model import Judgement, JudgementResult, Result, Rule
+from .units import with_unit
 
 
 def explain(result: Result, rule: Rule) -> str:
@@ -19,7 +20,7 @@ def explain(result: Result, rule: Rule) -> str:
         "",
         f"{submission.authority}, {submission.period} ({submission.path})",
         f"  {metric.id} ({metric.title}): "
-        + (with_unit(metric, inputs.submitted.value) if inputs.submitted else "not in the file"),
+        + (with_unit(metric.unit, inputs.submitted.value) if inputs.submitted else "not in the file"),
     ]
     if inputs.submitted and inputs.submitted.note:
         lines.append(f"  note: {inputs.submitted.note}")

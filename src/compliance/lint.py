@@ -17,8 +17,9 @@ from pathlib import Path
 
 from . import trace
 from .expressions import CONSTANTS, Unavailable, evaluate
-from .model import Condition, InputError, Pack, Polarity, Problem, Rule, Unit
+from .model import Condition, InputError, Pack, Polarity, Problem, Rule
 from .packs import _PackBuilder
+from .units import bounds
 
 Linear = dict[str, float]  # name -> coefficient; "" is the constant term
 
@@ -85,7 +86,7 @@ def _unreachable_bands(pack: Pack, rule: Rule) -> list[Problem]:
             return []  # compares with different bases: which wins depends on the benchmarks
         cuts = sorted({cut for a in analysed if a for _, cut in a})
         names = sorted({name for base in bases for name, _ in base})
-        low, high = _domain(metric.unit, metric.minimum, metric.maximum) if not names else (None, None)
+        low, high = bounds(metric) if not names else (None, None)
         candidates = cuts + [(a + b) / 2 for a, b in zip(cuts, cuts[1:], strict=False)]
         candidates += [cuts[0] - 1, cuts[-1] + 1] if cuts else [0.0]
         points = [x for x in candidates if (low is None or x >= low) and (high is None or x <= high)]
@@ -106,16 +107,6 @@ def _unreachable_bands(pack: Pack, rule: Rule) -> list[Problem]:
                                          "take every value it allows, or no value satisfies it", rule.id)
         for band in rule.bands if band.grade not in reached
     ]
-
-
-def _domain(unit: Unit, minimum: float | None, maximum: float | None) -> tuple[float | None, float | None]:
-    low: float | None = None if unit is Unit.NUMBER else 0.0
-    high: float | None = 100.0 if unit is Unit.PERCENT else None
-    if minimum is not None:
-        low = minimum
-    if maximum is not None:
-        high = maximum
-    return low, high
 
 
 def _thresholds(condition: Condition) -> list[tuple[Linear, float]] | None:

@@ -22,6 +22,9 @@ TIMESCALES: tuple[str, ...] = ("immediately", "within three months", "within six
 BENCHMARK_WORDS: dict[str, str] = {"national": "England", "region": "region", "neighbours": "statistical neighbours",
                                    "previous": "previously", "target": "target"}
 BENCHMARKS: tuple[str, ...] = tuple(BENCHMARK_WORDS)
+#: The names a rule's conditions read besides metric ids, each rule's own: ``value`` and ``previous`` take the
+#: type of the rule's metric, the others are numbers. No metric may take one of them as its id.
+RULE_NAMES: tuple[str, ...] = ("value", "numerator", "denominator", "trend", *BENCHMARKS)
 
 #: A judgement's limits, as pack.yaml names them; each says where it comes from in limits_rationale.
 LIMIT_KEYS: tuple[str, ...] = ("limited_by", "cap_above_worst", "worst_grade_from")

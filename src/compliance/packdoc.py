@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from .model import LIMIT_KEYS, Judgement, Metric, Pack, Rule
+from .units import UNITS
 
 NO_SOURCE = "not given"  # a limit whose rationale is missing; lint reports it
-UNIT_WORDS = {"percent": "%", "count": "count", "rate": "rate", "days": "days", "number": "number",
-              "boolean": "yes/no"}
 
 
 def render(pack: Pack) -> str:
@@ -104,7 +103,7 @@ def rule_section(pack: Pack, rule: Rule, judgement: Judgement | None = None) -> 
     bands += f"<br>otherwise: {pack.scale[rule.otherwise].label}"
     rows = [
         ("judgement", f"{judgement.section}: {judgement.title} (`{judgement.id}`)"),
-        ("metric", f"`{metric.id}`: {metric.title} ({UNIT_WORDS[metric.unit.value]})"),
+        ("metric", f"`{metric.id}`: {metric.title} ({UNITS[metric.unit].label})"),
         ("bands", bands),
     ]
     if rule.applies_when:
@@ -128,7 +127,7 @@ def _metric_row(metric: Metric) -> str:
     defaults = ", ".join(f"{name} {value:g}" for name, value in metric.defaults.items())
     if metric.defaults_source:
         defaults += f" ({metric.defaults_source})"
-    return (f"| `{metric.id}` | {_cell(metric.title)} | {UNIT_WORDS[metric.unit.value]} | "
+    return (f"| `{metric.id}` | {_cell(metric.title)} | {UNITS[metric.unit].label} | "
             f"{metric.polarity.value.replace('_', ' ')} | {metric.code or ''} | {_cell(defaults)} | "
             f"{_cell(metric.definition)} |")
 

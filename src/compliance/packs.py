@@ -19,8 +19,8 @@ from . import cache as pack_cache
 from . import estimates, expressions, periods
 from .loader import Document, read_yaml
 from .model import (
-    BENCHMARKS,
     LIMIT_KEYS,
+    RULE_NAMES,
     Band,
     Condition,
     Estimate,
@@ -48,9 +48,6 @@ DEFAULT_SMALL_COHORT = 10
 #: grading walks it recursively.
 MAX_JUDGEMENT_DEPTH = 50
 
-#: Names a condition may read besides metric ids. ``previous`` and ``value`` take the
-#: rule's metric type; the others are numbers.
-RULE_NAMES = ("value", "numerator", "denominator", "trend", *BENCHMARKS)
 
 
 def bundled_root() -> Path:

@@ -22,14 +22,8 @@ from .model import (
     Waiver,
 )
 from .schema import Suggestions, conforms, did_you_mean, read_checked, shape_problems, validate
+from .units import UNITS, bounds
 
-_UNIT_WORDS = {
-    Unit.PERCENT: "a percentage",
-    Unit.COUNT: "a count",
-    Unit.RATE: "a rate",
-    Unit.DAYS: "a number of days",
-    Unit.NUMBER: "a number",
-}
 _NUMBER_FIELDS = ("national", "region", "neighbours", "target")
 
 
@@ -323,7 +317,7 @@ class _Checker:
         return self._number(metric, raw, path, what)
 
     def _number(self, metric: Metric, raw: Any, path: PathKey, what: str) -> Any:
-        word = _UNIT_WORDS.get(metric.unit, "a number")
+        word = UNITS[metric.unit].noun
         if metric.is_boolean:
             self.problem(path, f"{metric.id}: {what} cannot be given for a yes/no metric")
             return raw
@@ -337,9 +331,10 @@ class _Checker:
         if metric.unit is Unit.COUNT and raw != int(raw) and what != "neighbours":  # a mean of counts need not be whole
             self.problem(path, f"{metric.id}: {what} should be a whole number (a count), not {raw}")
             return raw
-        low, high = _range(metric)
+        low, high = bounds(metric)
         if low is not None and raw < low or high is not None and raw > high:
-            span = f"{_show(low)}-{_show(high)}" if high is not None else f"at least {_show(low)}"
+            span = f"{_show(low)}-{_show(high)}" if low is not None and high is not None else \
+                f"at least {_show(low)}" if low is not None else f"at most {_show(high)}"
             self.problem(path, f"{metric.id}: {what} {_show(raw)} is out of range for {word} ({span})")
         return int(raw) if metric.unit is Unit.COUNT and raw == int(raw) else raw
 
@@ -355,18 +350,6 @@ def _estimated_fields(estimated: bool | list[str]) -> frozenset[str]:
     if estimated is True:
         return frozenset({"value"})
     return frozenset(estimated or ())
-
-
-def _range(metric: Metric) -> tuple[float | None, float | None]:
-    low: float | None = 0.0
-    high: float | None = 100.0 if metric.unit is Unit.PERCENT else None
-    if metric.unit is Unit.NUMBER:
-        low = None
-    if metric.minimum is not None:
-        low = metric.minimum if low is None else max(low, metric.minimum)
-    if metric.maximum is not None:
-        high = metric.maximum if high is None else min(high, metric.maximum)
-    return low, high
 
 
 def _show(number: float | None) -> str:
