@@ -23,7 +23,8 @@ from pathlib import Path
 from .model import Pack
 
 #: comply's files whose changes change how a pack is built
-_BUILDERS = ("packs.py", "estimates.py", "model.py", "expressions.py", "loader.py", "schema.py")
+_BUILDERS = ("packs.py", "builder.py", "catalogue.py", "judgements.py", "rulefiles.py", "extends.py", "estimates.py",
+             "model.py", "expressions.py", "loader.py", "schema.py")
 
 
 def folder() -> Path | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import trace
 from .expressions import CONSTANTS, Unavailable, evaluate
 from .model import Condition, InputError, Pack, Polarity, Problem, Rule
-from .packs import _PackBuilder
+from .packs import build_pack
 from .units import bounds
 
 Linear = dict[str, float]  # name -> coefficient; "" is the constant term
@@ -26,12 +26,11 @@ Linear = dict[str, float]  # name -> coefficient; "" is the constant term
 
 def lint(folder: Path) -> list[Problem]:
     """Every lint finding of the pack in ``folder``, sorted by position."""
-    builder = _PackBuilder(folder)
     try:
-        pack = builder.build()  # uncached: lint reads the files as they are now
+        pack = build_pack(folder)  # uncached: lint reads the files as they are now
     except InputError as error:
         return [p if p.subject else Problem(p.location, p.message, _subject_of(p)) for p in error.problems]
-    findings: list[Problem] = list(builder.unsourced) + trace.check(folder, pack)
+    findings: list[Problem] = list(pack.unsourced) + trace.check(folder, pack)
     read = {rule.metric for rule in pack.rules} | {
         name for rule in pack.rules for band in rule.bands for name in band.condition.names} | {
         name for query in pack.queries for name in query.check.names} | {q.metric for q in pack.queries if q.metric} | {

@@ -250,6 +250,9 @@ class Pack:
     estimates: dict[str, Estimate] = field(default_factory=dict)  # by judgement id
     calibration: str = ""  # how the estimates were calibrated, in a sentence
     follows: str = ""  # the family it extends, whose version in force on a file's date it takes
+    #: limits set in the pack's own files with no rationale, and rationales for limits not set: the pack
+    #: loads (older packs have them), and lint reports them
+    unsourced: tuple[Problem, ...] = ()
 
     def judgement(self, judgement_id: str) -> Judgement:
         return self._judgements_by_id[judgement_id]
