@@ -106,3 +106,9 @@ def test_the_values_a_metric_can_take(unit, minimum, maximum, expected):
 ], ids=["a day", "days", "percent", "count", "rate", "number", "yes", "no"])
 def test_a_figure_with_its_unit(unit, figure, text):
     assert with_unit(unit, figure) == text
+
+
+def test_grading_applies_every_limit_a_judgement_can_set_and_the_limiting_rules():
+    assert [limit.__name__ for limit in grading.LIMITS] == ["limited_by", "limiting_rules", "cap_above_worst",
+                                                            "worst_grade_from"]
+    assert set(model.LIMIT_KEYS) < {limit.__name__ for limit in grading.LIMITS}

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from functools import cache
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .loader import Document, PathKey, read_yaml
-from .model import InputError, Problem
+from .model import InputError, Location, Problem
 from .problems import MAX_SHOWN
 
 _TYPE_WORDS = {
@@ -111,7 +111,6 @@ def validate(document: Document, name: str) -> list[Problem]:
 
 
 def _problems(document: Document, error: Any, suggest: Suggestions) -> list[Problem]:
-    path = tuple(error.absolute_path)
     keyword = error.validator
     if keyword in ("oneOf", "anyOf") and error.context:
         # the alternative the value comes closest to (a result object, not an array of them) says what is wrong
@@ -124,54 +123,110 @@ def _problems(document: Document, error: Any, suggest: Suggestions) -> list[Prob
             branch = closest.relative_schema_path[0]
             return [problem for sub in error.context if sub.relative_schema_path[0] == branch
                     for problem in _problems(document, sub, suggest)]
-    where = document.where(path)
-    field = _field_name(path)
-    if keyword == "const":
-        return [Problem(where, f"{field or 'the value'} should be {error.validator_value!r}, "
-                               f"not {_describe(error.instance)}")]
-    if keyword == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        extra = [key for key in error.instance if key not in allowed]
-        return [
-            Problem(document.where_key(path + (key,)), _unknown_key(key, allowed, field, suggest))
-            for key in extra
-        ]
-    if keyword == "required" and "x-message" in error.schema:
-        return [Problem(where, f"{field}: {error.schema['x-message']}")]
-    if keyword == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return [Problem(where, f"{field or 'the file'} is missing the required key {missing!r}")]
-    if keyword == "type":
-        expected = _type_words(error.validator_value)
-        message = f"{field or 'the file'} should be {expected}, not {_describe(error.instance)}"
-        if "x-message" in error.schema:
-            message += f" ({error.schema['x-message']})"
-        elif isinstance(error.instance, str) and _is_number(error.instance) and "number" in error.validator_value:
-            message += "; remove the quotes"
-        elif isinstance(error.instance, str) and _is_number(error.instance.strip().removesuffix("%")) \
-                and error.instance.strip().endswith("%") and "number" in error.validator_value:
-            message += f"; write {error.instance.strip().removesuffix('%').strip()}, without the %"
-        return [Problem(where, message)]
-    if keyword == "enum":
-        choices = ", ".join(str(choice) for choice in error.validator_value)
-        hint = suggest(error.instance, [str(c) for c in error.validator_value])
-        return [Problem(where, f"{field}: {error.instance!r} is not one of: {choices}{hint}")]
-    if keyword == "pattern" and "x-message" in error.schema:
-        if isinstance(error.instance, str) and path + (error.instance,) in document.key_marks:
-            where = document.where_key(path + (error.instance,))  # a key failed propertyNames
-        return [Problem(where, f"{error.instance!r}: {error.schema['x-message']}")]
-    if keyword == "propertyNames":
-        return []  # reported by the 'pattern' error beneath it
-    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        relation = "at least" if "inimum" in keyword else "at most"
-        return [Problem(where, f"{field} should be {relation} {error.validator_value}, not {error.instance}")]
-    if keyword == "minLength":
-        return [Problem(where, f"{field} should not be empty")]
-    if keyword in ("minItems", "minProperties"):
-        return [Problem(where, f"{field} needs at least {error.validator_value} entr"
-                               + ("y" if error.validator_value == 1 else "ies"))]
+    path = tuple(error.absolute_path)
+    failed = _Failed(document, error, path, document.where(path), _field_name(path), suggest)
+    return _MESSAGES.get(keyword, _otherwise)(failed)
+
+
+class _Failed(NamedTuple):
+    """A jsonschema error, with where it is and the field it names."""
+
+    document: Document
+    error: Any
+    path: PathKey
+    where: Location
+    field: str
+    suggest: Suggestions
+
+
+def _const(failed: _Failed) -> list[Problem]:
+    error = failed.error
+    return [Problem(failed.where, f"{failed.field or 'the value'} should be {error.validator_value!r}, "
+                                  f"not {_describe(error.instance)}")]
+
+
+def _unknown_keys(failed: _Failed) -> list[Problem]:
+    allowed = list(failed.error.schema.get("properties", {}))
+    return [Problem(failed.document.where_key(failed.path + (key,)),
+                    _unknown_key(key, allowed, failed.field, failed.suggest))
+            for key in failed.error.instance if key not in allowed]
+
+
+def _required(failed: _Failed) -> list[Problem]:
+    error = failed.error
+    if "x-message" in error.schema:
+        return [Problem(failed.where, f"{failed.field}: {error.schema['x-message']}")]
+    missing = error.message.split("'")[1] if "'" in error.message else error.message
+    return [Problem(failed.where, f"{failed.field or 'the file'} is missing the required key {missing!r}")]
+
+
+def _type(failed: _Failed) -> list[Problem]:
+    error, instance = failed.error, failed.error.instance
+    message = f"{failed.field or 'the file'} should be {_type_words(error.validator_value)}, not {_describe(instance)}"
+    if "x-message" in error.schema:
+        message += f" ({error.schema['x-message']})"
+    elif isinstance(instance, str) and _is_number(instance) and "number" in error.validator_value:
+        message += "; remove the quotes"
+    elif isinstance(instance, str) and _is_number(instance.strip().removesuffix("%")) \
+            and instance.strip().endswith("%") and "number" in error.validator_value:
+        message += f"; write {instance.strip().removesuffix('%').strip()}, without the %"
+    return [Problem(failed.where, message)]
+
+
+def _enum(failed: _Failed) -> list[Problem]:
+    error = failed.error
+    choices = ", ".join(str(choice) for choice in error.validator_value)
+    hint = failed.suggest(error.instance, [str(c) for c in error.validator_value])
+    return [Problem(failed.where, f"{failed.field}: {error.instance!r} is not one of: {choices}{hint}")]
+
+
+def _pattern(failed: _Failed) -> list[Problem]:
+    error, where = failed.error, failed.where
+    if "x-message" not in error.schema:
+        return _otherwise(failed)
+    if isinstance(error.instance, str) and failed.path + (error.instance,) in failed.document.key_marks:
+        where = failed.document.where_key(failed.path + (error.instance,))  # a key failed propertyNames
+    return [Problem(where, f"{error.instance!r}: {error.schema['x-message']}")]
+
+
+def _bound(failed: _Failed) -> list[Problem]:
+    error = failed.error
+    relation = "at least" if "inimum" in error.validator else "at most"
+    return [Problem(failed.where, f"{failed.field} should be {relation} {error.validator_value}, not {error.instance}")]
+
+
+def _empty(failed: _Failed) -> list[Problem]:
+    return [Problem(failed.where, f"{failed.field} should not be empty")]
+
+
+def _too_few(failed: _Failed) -> list[Problem]:
+    least = failed.error.validator_value
+    return [Problem(failed.where, f"{failed.field} needs at least {least} entr" + ("y" if least == 1 else "ies"))]
+
+
+def _otherwise(failed: _Failed) -> list[Problem]:
+    error = failed.error
     message = error.message.replace(repr(error.instance), _describe(error.instance))  # never the whole value
-    return [Problem(where, f"{field}: {message}" if field else message)]
+    return [Problem(failed.where, f"{failed.field}: {message}" if failed.field else message)]
+
+
+#: What each JSON Schema keyword's failure says; any other keyword says what jsonschema says.
+_MESSAGES: dict[str, Callable[[_Failed], list[Problem]]] = {
+    "const": _const,
+    "additionalProperties": _unknown_keys,
+    "required": _required,
+    "type": _type,
+    "enum": _enum,
+    "pattern": _pattern,
+    "propertyNames": lambda failed: [],  # reported by the 'pattern' error beneath it
+    "minimum": _bound,
+    "maximum": _bound,
+    "exclusiveMinimum": _bound,
+    "exclusiveMaximum": _bound,
+    "minLength": _empty,
+    "minItems": _too_few,
+    "minProperties": _too_few,
+}
 
 
 def _is_number(text: str) -> bool:
