@@ -324,7 +324,7 @@ def test_an_empty_option_value_is_refused(case):
 
 
 def test_every_option_and_argument_refuses_an_empty_value():
-    from compliance.cli import _RefusesEmpty
+    from compliance.cli.options import RefusesEmpty
 
     def parameters(command, path):
         for parameter in command.params:
@@ -335,4 +335,4 @@ def test_every_option_and_argument_refuses_an_empty_value():
 
     taking_values = dict(parameters(main, "comply"))
     assert len(taking_values) >= 30
-    assert [name for name, parameter in taking_values.items() if not isinstance(parameter, _RefusesEmpty)] == []
+    assert [name for name, parameter in taking_values.items() if not isinstance(parameter, RefusesEmpty)] == []

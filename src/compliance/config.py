@@ -21,6 +21,15 @@ OPTIONS = {"pack": "pack", "benchmarks": "benchmarks", "waivers": "waivers", "hi
 PATHS = {"benchmarks", "waivers", "history", "outputs"}
 
 
+def found(given: Path | None, start: Path) -> Path | None:
+    """The config file: the one given, else comply.yaml in ``start`` or the nearest folder above; InputError
+    when the one given is not there."""
+    path = given or find(start)
+    if path is not None and not path.is_file():
+        raise InputError([Problem(Location(str(path)), "no such config file")])
+    return path
+
+
 def find(start: Path) -> Path | None:
     for folder in (start, *start.parents):
         candidate = folder / NAME

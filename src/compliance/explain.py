@@ -5,7 +5,17 @@ from __future__ import annotations
 from . import expressions
 from .engine import missing_reason, rule_inputs
 from .model import Judgement, JudgementResult, Result, Rule
+from .packdoc import find_rule
 from .units import with_unit
+
+
+def explanation(result: Result, item_id: str) -> str:
+    """comply explain: a judgement's, an indicator's or a rule's; BadValue when it is none of them."""
+    if item_id in {judgement.id for judgement in result.pack.judgements}:
+        return explain_judgement(result, item_id)
+    if item_id in {indicator.id for indicator in result.pack.indicators}:
+        return explain_indicator(result, item_id)
+    return explain(result, find_rule(result.pack, item_id))
 
 
 def explain(result: Result, rule: Rule) -> str:

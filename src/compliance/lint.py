@@ -19,6 +19,7 @@ from . import trace
 from .expressions import CONSTANTS, Unavailable, evaluate
 from .model import Condition, InputError, Pack, Polarity, Problem, Rule
 from .packs import build_pack
+from .problems import shown
 from .units import bounds
 
 Linear = dict[str, float]  # name -> coefficient; "" is the constant term
@@ -57,6 +58,12 @@ def lint(folder: Path) -> list[Problem]:
                 and metric.location.path.startswith(own):
             findings.append(Problem(metric.location, "read by no rule (make it context, or add a rule)", metric.id))
     return sorted(findings)
+
+
+def report(findings: list[Problem]) -> str:
+    """comply rules lint: a line a finding, then how many."""
+    return "".join(f"{line}\n" for line in shown(findings)) \
+        + f"{len(findings)} problem{'' if len(findings) == 1 else 's'} found\n"
 
 
 def _subject_of(problem: Problem) -> str:

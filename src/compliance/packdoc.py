@@ -1,8 +1,11 @@
-"""A pack as a Markdown catalogue: ``comply rules doc`` (whole) and ``comply rules show`` (one rule)."""
+"""A pack as a Markdown catalogue: ``comply rules doc`` (whole), ``comply rules show`` (one rule or judgement) and
+``comply rules list`` (its rules in a table)."""
 
 from __future__ import annotations
 
 from .model import LIMIT_KEYS, Judgement, Metric, Pack, Rule
+from .problems import BadValue
+from .schema import did_you_mean
 from .units import UNITS
 
 NO_SOURCE = "not given"  # a limit whose rationale is missing; lint reports it
@@ -78,6 +81,33 @@ def _limit_words(pack: Pack, judgement: Judgement, key: str) -> str:
     if key == "limited_by":
         return f"no better than {names}"
     return f"{pack.scale.grades[-1].label} when any of these is: {names}"
+
+
+def rule_list(pack: Pack) -> str:
+    """comply rules list: the pack's rules, a row each."""
+    from tabulate import tabulate
+
+    rows = [[rule.id, rule.judgement, rule.metric, rule.timescale or "", ", ".join(rule.cites)] for rule in pack.rules]
+    return (f"{pack.title} ({pack.id} {pack.version}): {len(rows)} rules\n"
+            + tabulate(rows, headers=["Rule", "Judgement", "Metric", "Timescale", "Cites"]) + "\n")
+
+
+def shown(pack: Pack, item_id: str) -> str:
+    """comply rules show: a judgement, else a rule, and where it is defined; BadValue when it is neither."""
+    judgements = {judgement.id: judgement for judgement in pack.judgements}
+    if item_id in judgements:
+        return judgement_section(pack, judgements[item_id]) + f"\n\ndefined at {judgements[item_id].location}\n"
+    rule = find_rule(pack, item_id)
+    return rule_section(pack, rule) + f"\n\ndefined at {rule.location}\n"
+
+
+def find_rule(pack: Pack, rule_id: str) -> Rule:
+    """The pack's rule of that id; BadValue when there is none."""
+    for rule in pack.rules:
+        if rule.id == rule_id:
+            return rule
+    raise BadValue("rule_id", "RULE_ID", f"no rule {rule_id!r} in pack {pack.id}"
+                   + did_you_mean(rule_id, [r.id for r in pack.rules]))
 
 
 def judgement_section(pack: Pack, judgement: Judgement) -> str:

@@ -106,6 +106,18 @@ def _value_from_key(key: str) -> Any:
     return int(number) if number.is_integer() and "." not in key else number
 
 
+def run_all(pack: Pack) -> tuple[str, int]:
+    """comply rules test: what each failing case got wrong, a line each, then the count; and how many failed."""
+    cases = load_cases(pack)
+    failed, lines = 0, []
+    for case in cases:
+        mismatches = run_case(pack, case)
+        if mismatches:
+            failed += 1
+            lines += [f"{case.location}: {case.name}: {mismatch}\n" for mismatch in mismatches]
+    return "".join(lines) + f"{len(cases) - failed} passed, {failed} failed\n", failed
+
+
 def run_case(pack: Pack, case: PackCase) -> list[str]:
     """What the case got wrong, one line each: empty when it passes."""
     document = Document(str(case.location), {"authority": "pack test", "period": "2010-11",

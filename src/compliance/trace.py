@@ -132,6 +132,18 @@ def check(folder: Path, pack: Pack) -> list[Problem]:
     return problems(pack, trace) if trace else []
 
 
+def document(pack: Pack) -> str:
+    """comply rules trace: the pack's source paragraph by paragraph; InputError when it has no trace, or its
+    trace and its rules disagree."""
+    traced = read(Path(pack.path))
+    if traced is None:
+        raise InputError([Problem(Location(pack.path), f"pack {pack.id} has no {FILE}")])
+    found = problems(pack, traced)
+    if found:
+        raise InputError(found)
+    return render(pack, traced)
+
+
 def render(pack: Pack, trace: Traceability) -> str:
     """The traceability as a Markdown document: a table per heading of the source."""
     counts = {kind: sum(item.kind == kind for item in trace.items) for kind in KINDS}
