@@ -16,7 +16,7 @@ import ast
 from pathlib import Path
 
 from . import trace
-from .expressions import CONSTANTS, Unavailable, evaluate
+from .expressions import CONSTANTS, Unavailable, evaluate, syntax
 from .model import Condition, InputError, Pack, Polarity, Problem, Rule
 from .packs import build_pack
 from .problems import shown
@@ -137,7 +137,7 @@ def _thresholds(condition: Condition) -> list[tuple[Linear, float]] | None:
             return True
         return False
 
-    return found if walk(condition.tree) else None
+    return found if walk(syntax(condition)) else None
 
 
 def _linear(node: ast.AST) -> Linear | None:

@@ -6,9 +6,11 @@ error types (problems.py), so every other module can depend on it.
 
 from __future__ import annotations
 
+import marshal
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from types import CodeType
 from typing import Any
 
 from .problems import InputError, Location, Problem
@@ -113,17 +115,21 @@ class Metric:
 
 @dataclass(frozen=True)
 class Condition:
-    """A parsed condition: its text, its checked syntax tree, the names it reads."""
+    """A parsed and checked condition: its text, the names it reads, where it is written, and its code."""
 
     text: str
-    tree: Any
     names: frozenset[str]
     location: Location
+    code: CodeType  # the checked syntax tree, compiled (expressions.parse)
     template: str = ""  # the condition as text with each name as \x00name\x00, for describing it
 
-    def __getstate__(self) -> dict[str, Any]:
-        # expressions.evaluate keeps a compiled form beside the tree; it is rebuilt, never pickled
-        return {key: value for key, value in self.__dict__.items() if key != "compiled"}
+    def __reduce__(self) -> tuple[Any, ...]:
+        # code objects do not pickle; marshal keeps them (the pack cache's key names the Python that wrote them)
+        return _condition, (self.text, self.names, self.location, marshal.dumps(self.code), self.template)
+
+
+def _condition(text: str, names: frozenset[str], location: Location, code: bytes, template: str) -> Condition:
+    return Condition(text, names, location, marshal.loads(code), template)
 
 
 @dataclass(frozen=True)
