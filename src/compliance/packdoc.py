@@ -85,11 +85,11 @@ def _limit_words(pack: Pack, judgement: Judgement, key: str) -> str:
 
 def rule_list(pack: Pack) -> str:
     """comply rules list: the pack's rules, a row each."""
-    from tabulate import tabulate
+    from .outputs import tabulate
 
     rows = [[rule.id, rule.judgement, rule.metric, rule.timescale or "", ", ".join(rule.cites)] for rule in pack.rules]
     return (f"{pack.title} ({pack.id} {pack.version}): {len(rows)} rules\n"
-            + tabulate(rows, headers=["Rule", "Judgement", "Metric", "Timescale", "Cites"]) + "\n")
+            + tabulate().tabulate(rows, headers=["Rule", "Judgement", "Metric", "Timescale", "Cites"]) + "\n")
 
 
 def shown(pack: Pack, item_id: str) -> str:

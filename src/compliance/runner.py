@@ -12,7 +12,6 @@ from typing import Any
 
 from . import workers
 from .engine import evaluate, strict_check
-from .history import History
 from .loader import Document
 from .model import InputError, Location, Pack, Problem, Result, Submission
 from .outputs import history_files
@@ -132,6 +131,8 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
         shared_waivers = read_waivers(waivers) if waivers else None
         shared_benchmarks = read_benchmarks(benchmarks) if benchmarks else None
         if history:
+            from .history import History  # only for a run that records: sqlite3 is not a check's
+
             History.reader(history)  # a database that cannot be read stops the run before any work
     except InputError as error:
         run.problems += error.problems
@@ -186,6 +187,8 @@ def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any]
             submission = with_benchmarks(submission, options.benchmarks, chosen)
         earlier = None
         if options.history:
+            from .history import History
+
             database = History.reader(options.history)
             if database is not None:
                 earlier = database.earlier(submission.authority, chosen.id, submission.period)
@@ -253,6 +256,8 @@ def check_rank(documents: Sequence[dict[str, Any]], judgement_id: str) -> None:
 def record(database: str, documents: Sequence[dict[str, Any]]) -> tuple[list[Problem], str]:
     """Record the result documents in a history database: its problems, or what was recorded, in a sentence."""
     try:
+        from .history import History
+
         history = History(database)
         replaced = history.record(documents)
         history.close()

@@ -9,8 +9,6 @@ which finds every error; each comes back as a Problem positioned on the offendin
 
 from __future__ import annotations
 
-import difflib
-import json
 from collections.abc import Callable
 from functools import cache
 from importlib import import_module
@@ -35,6 +33,7 @@ _TYPE_WORDS = {
 @cache
 def schema(name: str) -> dict[str, Any]:
     """The parsed JSON Schema ``schemas/NAME.schema.json``."""
+    import json
     from importlib import resources  # only on the error path: valid files never need the schema text
 
     text = resources.files("compliance").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
@@ -64,11 +63,9 @@ def _fast(name: str) -> Callable[[Any], Any]:
 
 def conforms(data: Any, name: str) -> bool:
     """Whether ``data`` fits schema ``name``: the fast check alone, with no message made."""
-    from fastjsonschema import JsonSchemaException
-
     try:
         _fast(name)(data)
-    except (JsonSchemaException, TypeError, ValueError, RecursionError):
+    except (TypeError, ValueError, RecursionError):  # the checks raise a ValueError (validators.__init__)
         return False
     return True
 
@@ -268,6 +265,8 @@ class Suggestions:
 
 def did_you_mean(word: Any, choices: Any) -> str:
     """' (did you mean X?)' for the closest of ``choices``, or ''."""
+    import difflib  # only when something is misspelt
+
     match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
 

@@ -4,7 +4,7 @@
 SCHEMA_SHA256 = "a94665c792f7e71bd6951f1e544d81507a4e16847774f231e463af03678c7e29"
 VERSION = "2.22.3"
 from decimal import Decimal
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 NoneType = type(None)
