@@ -1,23 +1,92 @@
 """The console entry point, and what the commands that write results do once their arguments are parsed:
 check, report, history, and the pack documents (template, rules doc, rules trace).
 
-cli.py parses the command line with click and calls them; each returns the exit status, or raises
-InputError (exit 2) or BadValue (a usage error). They print only through console.py and write
-only through outputs.Outputs. The other commands' bodies live in the modules they drive.
+run reads a plain comply check's arguments itself (quick.py) and gives any other command line to
+click (cli/). Either way the bodies here do the work: each returns the exit status, or raises
+InputError (exit 2) or BadValue (a usage error); they print only through console.py and write only
+through outputs.Outputs. The other commands' bodies live in the modules they drive.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import console, runner
-from .model import Pack
+from . import console
 from .outputs import Content, Outputs, overwritten_inputs
-from .problems import EXIT_ERROR, InputError, Location, Problem
+from .problems import EXIT_ERROR, BadValue, InputError, Location, Problem, shown
+
+if TYPE_CHECKING:
+    from .model import Pack
+
+#: Signals that stop a command as Ctrl-C does, so that it cleans up and says what it wrote.
+STOPPING = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+
+
+def run() -> None:
+    """Console entry point: a plain comply check read without click (quick.py), anything else by click; no
+    traceback unless --debug."""
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["check"]:
+        gc.disable()  # until the pack is loaded (check turns it on again): what importing and loading make lives on
+    try:
+        from . import quick
+        from .report import FORMATS
+
+        options = quick.check_arguments(arguments, FORMATS)
+        if options is None:
+            from .cli import main
+
+            main.main(standalone_mode=True)
+        sys.exit(_quick_check(arguments, options))
+    except Exception as error:  # a bug: say so plainly, exit 2
+        if "--debug" in sys.argv:
+            raise
+        console.err(f"comply: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
+        sys.exit(EXIT_ERROR)
+
+
+def _quick_check(arguments: list[str], options: dict[str, object]) -> int:
+    """comply check from the arguments quick.py read: what click's path does with the same (cli._Group.invoke)."""
+    files = Outputs()
+    said: list[str] = []
+    with stopping():
+        try:
+            return check(**options, files=files)  # type: ignore[arg-type]
+        except InputError as error:
+            said = shown(error.problems)
+        except BadValue as error:  # a usage error: click says it, as if it had read the arguments itself
+            from .cli import say_bad_value
+
+            say_bad_value(arguments, error)
+        except KeyboardInterrupt:
+            said = [interrupted(files.written)]
+    for line in said:
+        console.err(line)
+    return EXIT_ERROR
+
+
+@contextlib.contextmanager
+def stopping() -> Iterator[None]:
+    """SIGTERM and SIGHUP stop a command as Ctrl-C does, with a KeyboardInterrupt, so that it cleans up."""
+    previous = {number: signal.signal(number, signal.default_int_handler) for number in STOPPING}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def interrupted(written: list[Path]) -> str:
+    """What an interrupted command says: which output files it wrote (one being written was left as it was)."""
+    wrote = f"wrote {', '.join(map(str, written))}; no other" if written else "no"
+    return f"comply: interrupted; {wrote} output file was changed"
 
 
 def check(metrics: tuple[str, ...], *, pack: str | None, output_format: str, explicit_format: bool,
@@ -25,13 +94,19 @@ def check(metrics: tuple[str, ...], *, pack: str | None, output_format: str, exp
           only: tuple[str, ...], waivers: str | None, benchmarks: str | None, record: str | None, rank: str | None,
           progress: bool | None, files: Outputs, config: Path | None = None) -> int:
     """comply check: grade the metrics files, then say, write and record what was found."""
+    from . import runner
     from .report.document import document
 
     bar = console.Progress(progress)
+
+    def on_file(done: int, total: int) -> None:
+        if done == 1 and not gc.isenabled():  # run turned collection off: what importing and the pack made lives on
+            gc.freeze()  # so a worker forked now shares it, and a collection never walks it
+        bar.update(done, total)
+
     try:
         run = runner.check(list(metrics), pack=pack, strict=strict, only=only, waivers=waivers, benchmarks=benchmarks,
-                           history=record, transform=partial(document, fail_on=fail_on, rank=rank),
-                           on_file=bar.update)
+                           history=record, transform=partial(document, fail_on=fail_on, rank=rank), on_file=on_file)
     finally:
         bar.finish()
     with contextlib.closing(run):
@@ -59,6 +134,7 @@ def check(metrics: tuple[str, ...], *, pack: str | None, output_format: str, exp
 def report(result: Path, *, output_format: str, explicit_format: bool, outputs: tuple[Path, ...], table_format: str,
            quiet: bool, fail_on: str, files: Outputs) -> int:
     """comply report: a saved JSON result rendered again, without evaluating anything."""
+    from . import runner
     from .report.document import read_result
 
     documents, several = read_result(result)
@@ -105,16 +181,3 @@ def _refuse_overwriting(outputs: tuple[Path, ...], inputs: dict[Path, str], prob
     refused = overwritten_inputs(outputs, inputs)
     if refused:
         raise InputError([*problems, *refused])
-
-
-def run() -> None:
-    """Console entry point: no traceback unless --debug."""
-    from .cli import main
-
-    try:
-        main.main(standalone_mode=True)
-    except Exception as error:  # a bug: say so plainly, exit 2
-        if "--debug" in sys.argv:
-            raise
-        console.err(f"comply: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
-        sys.exit(EXIT_ERROR)

@@ -8,20 +8,17 @@ option, or of comply.yaml's line when the value came from there."""
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from click.core import ParameterSource
 
 from .. import __version__, console
+from .. import main as application
 from ..outputs import Outputs
 from ..problems import EXIT_ERROR, EXIT_OK, BadValue, InputError, Problem, shown
 from .options import argument, option, output_options, pack_option
-
-#: Signals that stop a run as Ctrl-C does, so that it cleans up and says what it wrote.
-STOPPING = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
 
 
 class _Command(click.Command):
@@ -45,18 +42,14 @@ class _Group(click.Group):
         if ctx.parent is not None:  # a group of commands (rules): the root decides
             return super().invoke(ctx)
         ctx.obj = Outputs()  # what the command writes
-        previous = {number: signal.signal(number, signal.default_int_handler) for number in STOPPING}
         status, said = EXIT_ERROR, []
-        try:
-            status = super().invoke(ctx)
-        except InputError as error:
-            said = shown(error.problems)
-        except KeyboardInterrupt:  # an output file being written was left as it was (outputs.write)
-            written = ", ".join(map(str, ctx.obj.written))
-            said = [f"comply: interrupted; {f'wrote {written}; no other' if written else 'no'} output file was changed"]
-        finally:
-            for number, handler in previous.items():
-                signal.signal(number, handler)
+        with application.stopping():
+            try:
+                status = super().invoke(ctx)
+            except InputError as error:
+                said = shown(error.problems)
+            except KeyboardInterrupt:
+                said = [application.interrupted(ctx.obj.written)]
         for line in said:
             console.err(line)
         ctx.exit(EXIT_ERROR if said else status or EXIT_OK)
@@ -126,8 +119,6 @@ def _explicit_format() -> bool:
         help="Show progress on standard error (default: for several files, on a terminal).")
 def check(metrics: tuple[str, ...], **options: Any) -> int:
     """Grade METRICS files (or folders of them) against a rule pack."""
-    from .. import main as application
-
     return application.check(metrics, **options, explicit_format=_explicit_format(), files=_files(),
                              config=click.get_current_context().find_root().meta.get("config"))
 
@@ -139,8 +130,6 @@ def check(metrics: tuple[str, ...], **options: Any) -> int:
         help="Exit 1 when a judgement in the result is at this grade or worse.")
 def report(result: Path, **options: Any) -> int:
     """Render a saved JSON result again, in any format, without re-evaluating anything."""
-    from .. import main as application
-
     return application.report(result, **options, explicit_format=_explicit_format(), files=_files())
 
 
@@ -161,8 +150,6 @@ def template(pack: str | None, output_format: str | None, output: Path | None) -
 
 
 def _write_or_print(make: Any, pack: str | None, output: Path | None) -> None:
-    from .. import main as application
-
     application.write_or_print(make, _loaded(pack), output, _files())
 
 
@@ -227,9 +214,18 @@ def import_(adapter: str, data: Path, period: str, authorities: tuple[str, ...],
         default="table", show_default=True)
 def history(database: str, authority: str | None, metrics: tuple[str, ...], output_format: str) -> None:
     """Judgement grades across recorded periods, with changes marked, and chosen metrics' values."""
-    from .. import main as application
-
     application.history(database, authority, metrics, output_format, _files())
+
+
+def say_bad_value(arguments: list[str], error: BadValue) -> NoReturn:
+    """Say a usage error that main's quick path met, as click's path says it: click reads the same arguments and
+    the check command raises the error where it would have run, without checking again."""
+    def raised(**options: Any) -> NoReturn:
+        raise error
+
+    check.callback = raised
+    main.main(args=arguments, standalone_mode=True)
+    raise AssertionError("click exits")  # main.main exits with the usage error's status
 
 
 from .rules import rules  # noqa: E402 - the rules group's commands, which use the helpers above
