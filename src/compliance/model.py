@@ -1,19 +1,21 @@
 """The nouns of comply: packs, submitted metrics, findings and judgements.
 
-Plain frozen dataclasses and enums. This module imports nothing of ours but the shared
-error types (problems.py), so every other module can depend on it.
+Plain frozen dataclasses (records.py: dataclasses whose methods were written ahead) and enums.
+This module imports nothing of ours but the shared error types (problems.py) and records.py,
+so every other module can depend on it.
 """
 
 from __future__ import annotations
 
 import marshal
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from functools import cached_property
 from types import CodeType
 from typing import Any
 
 from .problems import InputError, Location, Problem
+from .records import record
 
 __all__ = ["InputError", "Location", "Problem"]  # re-exported: most modules import them from here
 
@@ -55,14 +57,14 @@ class Polarity(StrEnum):
     CONTEXT = "context"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Grade:
     id: str
     label: str
     score: int  # position on the scale, 1 = best
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Scale:
     grades: tuple[Grade, ...]
 
@@ -83,7 +85,7 @@ class Scale:
         return tuple(grade.id for grade in self.grades)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     """The document a pack encodes; citations are its paragraph numbers."""
 
@@ -94,7 +96,7 @@ class Source:
     paragraphs: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Metric:
     id: str
     title: str
@@ -113,7 +115,7 @@ class Metric:
         return self.unit is Unit.BOOLEAN
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Condition:
     """A parsed and checked condition: its text, the names it reads, where it is written, and its code."""
 
@@ -132,13 +134,13 @@ def _condition(text: str, names: frozenset[str], location: Location, code: bytes
     return Condition(text, names, location, marshal.loads(code), template)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Band:
     grade: str
     condition: Condition
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     id: str
     title: str
@@ -156,7 +158,7 @@ class Rule:
     limiting_rationale: str | None = None  # where the limit comes from
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Query:
     """A data-quality query: a check the figures should pass against each other."""
 
@@ -177,7 +179,7 @@ class Signal(StrEnum):
     CONCERN = "concern"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Indicator:
     """A published figure read as a strength, a neutral or a concern for an estimate (never graded)."""
 
@@ -191,7 +193,7 @@ class Indicator:
     rationale: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Estimate:
     """How a judgement is estimated from published figures when the authority's own evidence is not
     there: its method, indicators and cut-points, and how the estimate fared on the validation."""
@@ -209,7 +211,7 @@ class Estimate:
     validation: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Judgement:
     id: str
     section: str
@@ -230,7 +232,7 @@ class Judgement:
         return tuple(key for key in LIMIT_KEYS if getattr(self, key) not in (None, ()))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pack:
     id: str
     title: str
@@ -272,7 +274,7 @@ class Pack:
         return tuple(dict.fromkeys(j.section for j in self.judgements))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MetricValue:
     """One submitted figure with the comparators that travel with it."""
 
@@ -289,7 +291,7 @@ class MetricValue:
     rank: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LastInspection:
     """The authority's last inspection, shown beside comply's grades as context; never graded."""
 
@@ -298,7 +300,7 @@ class LastInspection:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Waiver:
     """An agreed exception: a rule not applied to an authority, until a date."""
 
@@ -310,7 +312,7 @@ class Waiver:
     authority: str | None = None  # in a shared waivers file; None means every authority
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Submission:
     """A metrics file: one authority's figures for one period."""
 
@@ -326,7 +328,7 @@ class Submission:
     last_inspection: LastInspection | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     rule: Rule
     status: Status
@@ -343,7 +345,7 @@ class JudgementKind(StrEnum):
     NOT_JUDGED = "not_judged"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class JudgementResult:
     judgement: Judgement
     grade: Grade | None  # None: not judged
@@ -355,7 +357,7 @@ class JudgementResult:
     estimate: Estimate | None = None  # what the judgement was (or could not be) estimated by
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IndicatorResult:
     """A published indicator's reading: its signal, or None when the figure is not there (neutral)."""
 
@@ -366,7 +368,7 @@ class IndicatorResult:
     benchmarks: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Improvement:
     """A recommendation raised by a rule that fell short."""
 
@@ -375,7 +377,7 @@ class Improvement:
     timescale: str | None  # None: a further shortfall, not an area for improvement
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Earlier:
     """What a history database holds for an authority and pack before this period."""
 
@@ -389,14 +391,14 @@ class QueryStatus(StrEnum):
     NOT_CHECKED = "not_checked"  # a figure the check needs was not supplied
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QueryResult:
     query: Query
     status: QueryStatus
     text: str  # the message when raised, with the figures; what was missing when not checked
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Result:
     submission: Submission
     pack: Pack

@@ -6,7 +6,7 @@ model's many dataclasses (printing --help stays quick). The model re-exports the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 
 #: Exit statuses: every input checked and nothing at or worse than --fail-on; checked, and something is;
 #: an input could not be used, or the command was misused.
@@ -17,7 +17,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MAX_SHOWN = 100
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class Location:
     """Where something is: a file and, when known, a 1-based line and column; in a spreadsheet,
     its row and column, shown as a spreadsheet user reads them (``figures.xlsx:Metrics!B12``)."""
@@ -41,7 +41,7 @@ class Location:
         return self.path
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class Problem:
     """One thing wrong with an input, and where it is."""
 
