@@ -150,3 +150,13 @@ def test_tabulate_is_imported_without_its_version_lookup_and_draws_the_same(tmp_
                 "import importlib.metadata\nassert importlib.metadata.version('tabulate') != 'unknown'\n"
                 "print(module.tabulate([[1, 'a']], headers=['n', 'x'], tablefmt='grid'), module.tabulate_formats)\n")
     assert run(stand_in, [], tmp_path) == run(code, [], tmp_path)
+
+
+def test_help_imports_no_pack_code_and_no_yaml(tmp_path):
+    code = ("import atexit, json, sys\n"
+            "atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))\n"
+            + QUICK.replace("; ", "\n"))
+    status, stdout, stderr = run(code, ["--help"], tmp_path)
+    imported = set(json.loads(stderr.splitlines()[-1]))
+    assert status == 0 and "Usage: comply" in stdout
+    assert not imported & {"yaml", "compliance.model", "compliance.packs", "compliance.loader", "compliance.quick"}

@@ -36,10 +36,12 @@ def run() -> None:
     if arguments[:1] == ["check"]:
         gc.disable()  # until the pack is loaded (check turns it on again): what importing and loading make lives on
     try:
-        from . import quick
-        from .report import FORMATS
+        options = None
+        if arguments[:1] == ["check"]:
+            from . import quick
+            from .report import FORMATS
 
-        options = quick.check_arguments(arguments, FORMATS)
+            options = quick.check_arguments(arguments, FORMATS)
         if options is None:
             from .cli import main
 

@@ -45,9 +45,11 @@ DEFAULTS: dict[str, Any] = {"pack": None, "output_format": "table", "outputs": (
 def check_arguments(arguments: list[str], formats: Any) -> dict[str, Any] | None:
     """The keyword arguments of main.check for a plain ``comply check`` command line (``metrics`` and
     ``explicit_format`` with them), or None when click should read it. ``formats`` are --format's choices."""
+    if arguments[:1] != ["check"]:
+        return None
     from .config import find
 
-    if arguments[:1] != ["check"] or find(Path.cwd()) is not None:  # a comply.yaml's defaults: click reads them
+    if find(Path.cwd()) is not None:  # a comply.yaml's defaults: click reads them
         return None
     given: dict[str, Any] = {}
     metrics: list[str] = []
