@@ -96,7 +96,7 @@ def check(metrics: tuple[str, ...], *, pack: str | None, output_format: str, exp
           only: tuple[str, ...], waivers: str | None, benchmarks: str | None, record: str | None, rank: str | None,
           progress: bool | None, files: Outputs, config: Path | None = None) -> int:
     """comply check: grade the metrics files, then say, write and record what was found."""
-    from . import runner
+    from . import runner, workers
     from .report.document import document
 
     bar = console.Progress(progress)
@@ -104,6 +104,8 @@ def check(metrics: tuple[str, ...], *, pack: str | None, output_format: str, exp
     def on_file(done: int, total: int) -> None:
         if done == 1 and not gc.isenabled():  # run turned collection off: what importing and the pack made lives on
             gc.freeze()  # so a worker forked now shares it, and a collection never walks it
+            if total > 1 and workers.count(total) == 1:
+                gc.enable()  # this process checks the others too, and a check leaves cycles
         bar.update(done, total)
 
     try:
