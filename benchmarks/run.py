@@ -179,6 +179,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=15, help="runs of each command (default 15)")
     parser.add_argument("--quick", action="store_true", help="3 runs and 10 authorities: a smoke test")
+    parser.add_argument("--no-costs", action="store_true", help="leave out what a hostile file costs (minutes)")
     options = parser.parse_args()
     repeat = 3 if options.quick else options.repeat
     comply = shutil.which("comply", path=str(Path(sys.executable).parent)) or shutil.which("comply")
@@ -238,7 +239,8 @@ def main() -> None:
             base = floors.get(name)
             ratio = f"{median / (statistics.median(times[base]) * 1000):.2f}x" if base else ""
             print(f"{name:<46} {median:>10.1f} {ratio:>9} {memory[name] / 1024:>9.1f}")
-        costs(work, comply, bundled_files, 1 if options.quick else 3, options.quick)
+        if not options.no_costs:
+            costs(work, comply, bundled_files, 1 if options.quick else 3, options.quick)
 
 
 def costs(work: Path, comply: str, bundled_files: list[Path], repeat: int, quick: bool) -> None:

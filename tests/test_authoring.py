@@ -46,6 +46,19 @@ def test_rules_test_on_a_broken_test_file(mini_copy):
     assert result.stderr == f"{mini_copy / 'tests' / 'cases.yaml'}:6:3: unknown rule 'POLISE'\n"
 
 
+def test_rules_test_refuses_a_yaml_11_boolean_where_no_answer_is_expected(mini_copy):
+    broken(mini_copy, "tests/cases.yaml", "safe.safety: inadequate", "safe.safety: no")
+    result = comply("rules", "test", mini_copy)
+    assert (result.exit_code, result.stderr) == (
+        2, f"{mini_copy / 'tests' / 'cases.yaml'}:11:33: 'no' is a YAML 1.1 boolean; write true or false, or quote "
+           "it if you mean text\n")
+
+
+def test_rules_test_takes_yes_and_no_as_answers_in_a_cases_metrics(mini_copy):
+    broken(mini_copy, "tests/cases.yaml", "metrics: {police_attend: false}", "metrics: {police_attend: no}")
+    assert comply("rules", "test", mini_copy).stdout == "9 passed, 0 failed\n"
+
+
 def test_the_committed_catalogue_is_current():
     committed = (ROOT / "docs" / "ofsted-slac-2011.md").read_text()
     assert committed == render(pack_for("ofsted-slac-2011")), "run: comply rules doc -o docs/ofsted-slac-2011.md"

@@ -194,6 +194,7 @@ def test_a_folder_given_as_a_metrics_file_in_a_pack(tmp_path):
     assert_refused(comply("check", GOOD, "--pack", tmp_path), [f"{tmp_path}: not a pack: there is no pack.yaml"])
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write in a read-only folder")
 def test_unwritable_output_keeps_the_previous_file(tmp_path):
     target = tmp_path / "result.json"
     target.write_text("last quarter's result\n")
@@ -202,8 +203,6 @@ def test_unwritable_output_keeps_the_previous_file(tmp_path):
         result = comply("check", GOOD, "--pack", MINI, "--format", "json", "-o", target)
     finally:
         target.parent.chmod(0o700)
-    if result.exit_code == 0:
-        pytest.skip("running as a user who can write anywhere (root)")
     assert result.exit_code == 2
     assert f"{target}: cannot write: Permission denied" in result.stderr
     assert target.read_text() == "last quarter's result\n"
@@ -325,7 +324,7 @@ def test_an_empty_option_value_is_refused(case):
 
 
 def test_every_option_and_argument_refuses_an_empty_value():
-    from compliance.cli import _RefusesEmpty
+    from compliance.cli.options import RefusesEmpty
 
     def parameters(command, path):
         for parameter in command.params:
@@ -336,4 +335,4 @@ def test_every_option_and_argument_refuses_an_empty_value():
 
     taking_values = dict(parameters(main, "comply"))
     assert len(taking_values) >= 30
-    assert [name for name, parameter in taking_values.items() if not isinstance(parameter, _RefusesEmpty)] == []
+    assert [name for name, parameter in taking_values.items() if not isinstance(parameter, RefusesEmpty)] == []

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from compliance import cache
-from compliance.packs import _PackBuilder, load_pack
+from compliance.packs import build_pack, load_pack
 
 from .conftest import MINI, ROOT
 
@@ -24,7 +24,7 @@ def counted(tmp_path, monkeypatch):
     def load(folder=pack_folder):
         def build():
             builds.append(folder)
-            return _PackBuilder(folder).build()
+            return build_pack(folder)
         return cache.load(folder, build, lambda pack: [Path(p) for p in pack.parent_paths])
 
     return pack_folder, load, builds
@@ -61,7 +61,7 @@ def test_a_changed_parent_rebuilds_the_child(tmp_path, monkeypatch):
     def load():
         def build():
             builds.append(child)
-            return _PackBuilder(child).build()
+            return build_pack(child)
         return cache.load(child, build, lambda pack: [Path(p) for p in pack.parent_paths])
 
     load()

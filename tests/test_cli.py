@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -73,46 +74,46 @@ def test_a_bad_file_is_reported_and_the_others_still_checked(write):
     assert [d["authority"] for d in json.loads(result.stdout)] == ["Testshire"]
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("authority: X\nperiod: 2010-11\nmetrics:\n  helth_check_pct: 3\n",
-         "4:3: unknown metric 'helth_check_pct' for pack mini (did you mean 'health_check_pct'?)"),
-        ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: 101\n",
-         "4:15: dental_pct: value 101 is out of range for a percentage (0-100)"),
-        ("authority: X\nperiod: 2010-11\nmetrics:\n  caseload: -1\n",
-         "4:13: caseload: value -1 is out of range for a count (at least 0)"),
-        ("authority: X\nperiod: 2010-11\nmetrics:\n  police_attend: 1\n",
-         "4:18: police_attend: value should be true or false (yes/no), not 1"),
-        ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: yes\n",
-         "4:15: dental_pct: 'yes' reads as yes/no, but value should be a percentage"),
-        ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: '84'\n",
-         "4:15: metrics.dental_pct should be a number, true or false or a mapping (key: value lines), "
-         "not the text '84'; remove the quotes"),
-        ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: {value: 84, nationl: 80}\n",
-         "4:27: unknown key 'nationl' in metrics.dental_pct (did you mean 'national'?)"),
-        ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: {numerator: 3}\n",
-         "4:15: metrics.dental_pct: a numerator needs its denominator"),
-        ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: {numerator: 3, denominator: 0}\n",
-         "4:43: dental_pct: denominator is 0"),
-        ("authority: X\nperiod: 2010-11\nmetrics:\n  caseload: {numerator: 3, denominator: 4}\n",
-         "4:25: caseload: numerator and denominator are for percentages; this metric is count"),
-        ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: {note: x}\n",
-         "4:15: dental_pct: give value, or numerator and denominator"),
-        ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: {value: 1, history: {2009: 3}}\n",
-         "4:36: '2009': history is keyed by period, such as 2009-10"),
-        ("authority: X\nperiod: 2010\nmetrics: {}\n",
-         "2:9: period should be text, not the number 2010 (a period is a financial year"),
-        ("authority: X\nperiod: 2010-12\nmetrics: {}\n", "2:9: '2010-12' is not a financial year"),
-        ("authority: X\nperiod: 2010-11\nas_of: 2011-02-30\nmetrics: {}\n", "3:8: '2011-02-30' is not a real date"),
-        ("period: 2010-11\nmetrics: {}\n", "1:1: the file is missing the required key 'authority'"),
-        ("authority: X\nperiod: 2010-11\nmetrics: {}\nwaivers: []\nextra: 1\n", "5:1: unknown key 'extra'"),
-        ("- just\n- a list\n", "1:1: the file should be a mapping (key: value lines), not a list"),
-        ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: .nan\n", "4:15: non-finite number '.nan'"),
-        ("authority: on\nperiod: 2010-11\nmetrics: {}\n", "1:12: 'on' is a YAML 1.1 boolean"),
-    ],
-    ids=lambda v: None,
-)
+BAD_METRICS_FILES = [
+    ("authority: X\nperiod: 2010-11\nmetrics:\n  helth_check_pct: 3\n",
+     "4:3: unknown metric 'helth_check_pct' for pack mini (did you mean 'health_check_pct'?)"),
+    ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: 101\n",
+     "4:15: dental_pct: value 101 is out of range for a percentage (0-100)"),
+    ("authority: X\nperiod: 2010-11\nmetrics:\n  caseload: -1\n",
+     "4:13: caseload: value -1 is out of range for a count (at least 0)"),
+    ("authority: X\nperiod: 2010-11\nmetrics:\n  police_attend: 1\n",
+     "4:18: police_attend: value should be true or false (yes/no), not 1"),
+    ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: yes\n",
+     "4:15: dental_pct: 'yes' reads as yes/no, but value should be a percentage"),
+    ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: '84'\n",
+     "4:15: metrics.dental_pct should be a number, true or false or a mapping (key: value lines), "
+     "not the text '84'; remove the quotes"),
+    ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: {value: 84, nationl: 80}\n",
+     "4:27: unknown key 'nationl' in metrics.dental_pct (did you mean 'national'?)"),
+    ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: {numerator: 3}\n",
+     "4:15: metrics.dental_pct: a numerator needs its denominator"),
+    ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: {numerator: 3, denominator: 0}\n",
+     "4:43: dental_pct: denominator is 0"),
+    ("authority: X\nperiod: 2010-11\nmetrics:\n  caseload: {numerator: 3, denominator: 4}\n",
+     "4:25: caseload: numerator and denominator are for percentages; this metric is count"),
+    ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: {note: x}\n",
+     "4:15: dental_pct: give value, or numerator and denominator"),
+    ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: {value: 1, history: {2009: 3}}\n",
+     "4:36: '2009': history is keyed by period, such as 2009-10"),
+    ("authority: X\nperiod: 2010\nmetrics: {}\n",
+     "2:9: period should be text, not the number 2010 (a period is a financial year"),
+    ("authority: X\nperiod: 2010-12\nmetrics: {}\n", "2:9: '2010-12' is not a financial year"),
+    ("authority: X\nperiod: 2010-11\nas_of: 2011-02-30\nmetrics: {}\n", "3:8: '2011-02-30' is not a real date"),
+    ("period: 2010-11\nmetrics: {}\n", "1:1: the file is missing the required key 'authority'"),
+    ("authority: X\nperiod: 2010-11\nmetrics: {}\nwaivers: []\nextra: 1\n", "5:1: unknown key 'extra'"),
+    ("- just\n- a list\n", "1:1: the file should be a mapping (key: value lines), not a list"),
+    ("authority: X\nperiod: 2010-11\nmetrics:\n  dental_pct: .nan\n", "4:15: non-finite number '.nan'"),
+    ("authority: on\nperiod: 2010-11\nmetrics: {}\n", "1:12: 'on' is a YAML 1.1 boolean"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_METRICS_FILES,
+                         ids=[message for _, message in BAD_METRICS_FILES])
 def test_bad_metrics_files_exit_2_with_position(write, text, message):
     path = write("bad.yaml", text)
     result = comply("check", path, "--pack", MINI)
@@ -152,11 +153,22 @@ def test_output_file_is_written_and_quiet_keeps_stdout_empty(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["result.json"]  # no temporary left behind
 
 
-def test_unwritable_output_is_reported_and_the_old_file_kept(tmp_path):
-    target = tmp_path / "missing-folder" / "result.json"
-    result = comply("check", GOOD, "--pack", MINI, "-o", target)
-    assert result.exit_code == 2
-    assert f"{target}: cannot write" in result.stderr
+def test_an_output_that_cannot_be_written_is_reported_and_the_old_file_kept(tmp_path, monkeypatch):
+    """A full disk as the file is written (even root meets one): last quarter's file stays, and no temporary."""
+    import errno
+
+    from compliance import outputs
+
+    def full(descriptor):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    target = tmp_path / "result.json"
+    target.write_text("last quarter's result\n")
+    monkeypatch.setattr(outputs.os, "fsync", full)
+    result = comply("check", GOOD, "--pack", MINI, "--format", "json", "-q", "-o", target)
+    assert (result.exit_code, result.stderr) == (2, f"{target}: cannot write: No space left on device\n")
+    assert target.read_text() == "last quarter's result\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["result.json"]
 
 
 def test_template_lists_every_metric_and_is_a_valid_metrics_file(tmp_path):

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from compliance.cli import main
 from compliance.model import InputError
-from compliance.packs import _PackBuilder
+from compliance.packs import build_pack
 
 from .conftest import ROOT
 
@@ -106,7 +106,7 @@ HEAD = "id: local\ntitle: Local\nversion: 1.0.0\nextends: ofsted-slac-2011\n"
 def test_mistakes_in_a_local_pack(tmp_path, pack_yaml, message):
     folder = local_pack(tmp_path, pack_yaml)
     with pytest.raises(InputError) as raised:
-        _PackBuilder(folder).build()
+        build_pack(folder)
     shown = [str(p).removeprefix(f"{folder}/") for p in raised.value.problems]
     assert any(message in line for line in shown), shown
 
@@ -117,7 +117,7 @@ def test_a_local_rule_or_metric_may_not_reuse_a_parent_id(tmp_path):
         metrics=(LOCAL / "metrics.yaml").read_text() + "  looked_after_children:\n"
         "    title: x\n    unit: count\n    polarity: context\n    definition: x\n")
     with pytest.raises(InputError) as raised:
-        _PackBuilder(folder).build()
+        build_pack(folder)
     shown = " | ".join(str(p) for p in raised.value.problems)
     assert "looked_after_children: already in pack ofsted-slac-2011" in shown
     assert "SG-SAFE-CRB: duplicate rule id 'SG-SAFE-CRB'" in shown
@@ -128,13 +128,13 @@ def test_packs_that_extend_each_other(tmp_path):
         (tmp_path / name).mkdir()
         (tmp_path / name / "pack.yaml").write_text(f"id: {name}\ntitle: {name}\nversion: 1.0.0\nextends: ../{other}\n")
     with pytest.raises(InputError) as raised:
-        _PackBuilder(tmp_path / "a").build()
+        build_pack(tmp_path / "a")
     assert any("packs extend each other in a cycle" in p.message for p in raised.value.problems)
 
 
 def test_a_chain_of_local_packs(tmp_path):
     folder = local_pack(tmp_path, HEAD.replace("ofsted-slac-2011", str(LOCAL)) + "disable:\n  SG-SAFE-CRB: x\n",
                         rules="rules: []\n")
-    pack = _PackBuilder(folder).build()
+    pack = build_pack(folder)
     assert pack.extends == (("stoke-local-targets", "1.0.0"), ("ofsted-slac-2011", "1.0.0"))
     assert [rule_id for rule_id, _ in pack.disabled] == ["SG-HEALTH-AE-NURSES", "SG-SAFE-CRB"]

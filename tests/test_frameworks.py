@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from compliance.cli import main
 from compliance.model import InputError
-from compliance.packs import _PackBuilder, date_of, find_pack
+from compliance.packs import build_pack, date_of, find_pack
 
 from .conftest import MINI
 from .test_packs import broken
@@ -105,7 +105,7 @@ def test_check_picks_the_version_by_the_metrics_files_date(family, tmp_path):
 
 
 def test_extends_adds_retitles_and_removes_judgements(family):
-    v2023, v2026 = _PackBuilder(family / "2023").build(), _PackBuilder(family / "2026").build()
+    v2023, v2026 = build_pack(family / "2023"), build_pack(family / "2026")
     titles = [(j.id, j.title) for j in v2023.judgements]
     assert titles[3:] == [("lac.health", "Being healthy in care"), ("lac.overall", "Overall effectiveness"),
                           ("lac.leavers", "Care leavers")]
@@ -158,7 +158,7 @@ def test_a_judgement_that_could_sink_it_unjudged_leaves_it_not_judged(family, tm
 def test_mistakes_in_judgement_changes(family, changes, message):
     (family / "2026" / "pack.yaml").write_text("id: x\ntitle: x\nversion: 1.0.0\nextends: ../2018\n" + changes)
     with pytest.raises(InputError) as raised:
-        _PackBuilder(family / "2026").build()
+        build_pack(family / "2026")
     assert any(message in str(p) for p in raised.value.problems), [str(p) for p in raised.value.problems]
 
 
@@ -168,7 +168,7 @@ def test_several_sources_are_cited_by_id(mini_copy):
            "sources:\n  - {id: report, title: A report, publisher: x, published: 2011-08-12, paragraphs: 20}\n"
            "  - {id: notes, title: Research notes, publisher: x, published: 2026-11-01, paragraphs: 5}")
     with pytest.raises(InputError) as raised:
-        _PackBuilder(mini_copy).build()
+        build_pack(mini_copy)
     assert any("cites paragraph 5 of which source? Write ID:5, the ids being report, notes" in str(p)
                for p in raised.value.problems)
     rules = mini_copy / "rules" / "rules.yaml"
@@ -176,10 +176,10 @@ def test_several_sources_are_cited_by_id(mini_copy):
                      .replace("cites: [3]", "cites: [report:3]").replace("cites: [7]", "cites: [notes:2]")
                      .replace("cites: [9]", "cites: [report:9]"))
     with pytest.raises(InputError) as raised:
-        _PackBuilder(mini_copy).build()
+        build_pack(mini_copy)
     assert [p.message for p in raised.value.problems] == ["cites paragraph 9, but source notes has paragraphs 1-5"]
     rules.write_text(rules.read_text().replace("notes:9", "notes:4"))
-    pack = _PackBuilder(mini_copy).build()
+    pack = build_pack(mini_copy)
     assert [s.id for s in pack.sources] == ["report", "notes"] and pack.source.id == "report"
 
 

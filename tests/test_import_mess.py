@@ -258,3 +258,18 @@ def test_the_last_inspection_before_the_periods_end(tmp_path, authority, period,
     assert result.exit_code == 0, result.stderr
     last = yaml.safe_load(next(tmp_path.glob("*.yaml")).read_text())["last_inspection"]
     assert (last["date"], last["grades"]["overall"]) == (date, overall)
+
+
+@pytest.mark.parametrize("text", ["a\nb", "a\n b", "a\n\nb", "a\r\nb", "a\x85b", "a\u2028b", "a\u2029b", "a\tb",
+                                  "Name\n"],
+                         ids=["newline", "newline and space", "blank line", "CRLF", "NEL", "line separator",
+                              "paragraph separator", "tab", "trailing newline"])
+def test_a_line_break_in_a_name_or_note_is_written_as_an_escape_and_read_back_exactly(tmp_path, text):
+    from compliance.importer import dump_metrics
+    from compliance.loader import read_yaml
+
+    written = dump_metrics({"authority": text, "period": "2024-25", "metrics": {"m": {"value": 1, "note": text}}})
+    (tmp_path / "m.yaml").write_text(written)
+    data = read_yaml(tmp_path / "m.yaml").data
+    assert (data["authority"], data["metrics"]["m"]["note"]) == (text, text)
+    assert written.count("\n") == 4  # every line break an escape, each figure on its line

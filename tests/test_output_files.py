@@ -204,7 +204,7 @@ def test_ctrl_c_while_writing_the_second_file_says_the_first_was_written(tmp_pat
 
 def run_in_a_process(tmp_path: Path, arguments: list[str], before: str = "") -> subprocess.Popen:
     """comply in a process of its own, after ``before`` (Python run first, e.g. to time a signal)."""
-    script = f"import os, signal\n{before}\nfrom compliance.cli import run\nrun()\n"
+    script = f"import os, signal\n{before}\nfrom compliance.main import run\nrun()\n"
     return subprocess.Popen([sys.executable, "-c", script, *arguments], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, cwd=tmp_path)
 

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from compliance import api, runner, schema
+from compliance import api, schema, workers
 from compliance.loader import read_yaml
 
 from .conftest import MINI, ROOT
@@ -84,9 +84,9 @@ def test_without_jsonschema_a_check_of_an_invalid_file_is_a_problem_not_a_crash(
 
 def test_the_browser_checks_a_region_in_one_process(monkeypatch):
     monkeypatch.setenv("COMPLY_WORKERS", "2")
-    assert runner._workers(40) == 2
+    assert workers.count(40) == 2
     monkeypatch.setattr(sys, "platform", "emscripten")  # os.fork is there, and raises ENOSYS
-    assert runner._workers(40) == 1
+    assert workers.count(40) == 1
 
 
 def test_where_no_pool_can_be_made_a_region_is_checked_in_one_process(tmp_path, monkeypatch):

@@ -79,3 +79,12 @@ def test_a_regional_runs_workers_end_with_it(tmp_path, signal_number, message):
         for pid in [process.pid, *workers]:
             if running(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_a_worker_collects_garbage_though_the_check_turned_collection_off():
+    """A check leaves a few hundred reference cycles; a worker checks thousands of files (5,000 Stoke-sized
+    files grew the workers to 250 MiB when they did not collect)."""
+    code = ("import gc, os\nfrom compliance import workers\ngc.disable()\ngc.freeze()\n"
+            "workers._start(os.getppid())\nprint(gc.isenabled(), gc.get_freeze_count() > 0)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout == "True True\n", result.stderr

@@ -19,12 +19,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .problems import Problem
+from .problems import EXIT_ERROR, EXIT_OK, Problem
 
 if TYPE_CHECKING:
     from .runner import CheckRun
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 
 @dataclass
@@ -67,22 +65,20 @@ def check(paths: Sequence[str | Path], *, pack: str | None = None, fail_on: str 
                      benchmarks=benchmarks, history=history)) as running:
         documents = list(running.results)
         checked = Checked(documents, list(running.problems), running.several)
-    checked.status = EXIT_INPUT if checked.problems else status(documents, fail_on)
+    checked.status = EXIT_ERROR if checked.problems else status(documents, fail_on)
     return checked
 
 
 def status(documents: Sequence[dict[str, Any]], fail_on: str) -> int:
-    """1 when a judgement of any document is at or worse than ``fail_on`` (a grade id, or never), else 0."""
-    if fail_on == "never":
-        return EXIT_OK
-    failing = False
-    for doc in documents:  # every document: a grade one pack lacks is refused, whatever the others say
-        scores = {grade["id"]: grade["score"] for grade in doc["scale"]}
-        if fail_on not in scores:
-            raise ValueError(f"{fail_on!r} is not a grade of pack {doc['pack']['id']} ({', '.join(scores)}) "
-                             "nor 'never'")
-        failing = failing or any(j["score"] is not None and j["score"] >= scores[fail_on] for j in doc["judgements"])
-    return EXIT_FINDINGS if failing else EXIT_OK
+    """1 when a judgement of any document is at or worse than ``fail_on`` (a grade id, or never), else 0;
+    ValueError when ``fail_on`` is neither never nor a grade of every document's pack."""
+    from .problems import BadValue
+    from .runner import exit_status
+
+    try:
+        return exit_status(documents, fail_on)
+    except BadValue as error:
+        raise ValueError(error.message) from None
 
 
 def render(documents: Sequence[dict[str, Any]], format: str, *, several: bool | None = None,

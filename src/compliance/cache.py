@@ -1,8 +1,9 @@
 """A cache of loaded packs, so a check does not parse and validate the same pack every run.
 
-A loaded pack is stored (pickled) under a key made from the bytes of the pack's files and
-of comply's own pack-building code and schemas, so an edited rule or an upgraded comply
-never meets a stale entry; a local pack's entry also records its parents' keys. Because
+A loaded pack is stored (pickled) under a key made from the bytes of the pack's files, of
+comply's own pack-building code and schemas, and the Python version (conditions are kept as
+its compiled code), so an edited rule, an upgraded comply or another Python never meets a
+stale entry; a local pack's entry also records its parents' keys. Because
 a pickle can carry code, an entry is read only from a folder and file that belong to the
 user running comply and that no one else can write; anything else is ignored and the
 pack is built afresh. The folder is $COMPLY_CACHE_DIR, else $XDG_CACHE_HOME/comply, else
@@ -16,6 +17,7 @@ import hashlib
 import os
 import pickle
 import stat
+import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -23,7 +25,8 @@ from pathlib import Path
 from .model import Pack
 
 #: comply's files whose changes change how a pack is built
-_BUILDERS = ("packs.py", "estimates.py", "model.py", "expressions.py", "loader.py", "schema.py")
+_BUILDERS = ("packs.py", "builder.py", "catalogue.py", "judgements.py", "rulefiles.py", "extends.py", "estimates.py",
+             "model.py", "expressions.py", "loader.py", "schema.py")
 
 
 def folder() -> Path | None:
@@ -40,7 +43,7 @@ def folder() -> Path | None:
 @cache
 def _code_key() -> bytes:
     here = Path(__file__).parent
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(sys.version.encode())  # a pack holds its conditions' code, which is this Python's
     for path in [*(here / name for name in _BUILDERS), *sorted((here / "schemas").glob("*.json"))]:
         digest.update(path.read_bytes())
     return digest.digest()

@@ -12,13 +12,22 @@ from typing import Any
 
 from .model import InputError, Location, Problem
 from .packs import bundled_packs
-from .submissions import _read_checked
+from .schema import read_checked
 
 NAME = "comply.yaml"
 #: config key -> the option of ``comply check`` it sets (click's parameter name)
 OPTIONS = {"pack": "pack", "benchmarks": "benchmarks", "waivers": "waivers", "history": "record",
            "outputs": "outputs", "format": "output_format", "table_format": "table_format", "fail_on": "fail_on"}
 PATHS = {"benchmarks", "waivers", "history", "outputs"}
+
+
+def found(given: Path | None, start: Path) -> Path | None:
+    """The config file: the one given, else comply.yaml in ``start`` or the nearest folder above; InputError
+    when the one given is not there."""
+    path = given or find(start)
+    if path is not None and not path.is_file():
+        raise InputError([Problem(Location(str(path)), "no such config file")])
+    return path
 
 
 def find(start: Path) -> Path | None:
@@ -31,7 +40,7 @@ def find(start: Path) -> Path | None:
 
 def defaults(path: Path) -> dict[str, Any]:
     """``comply check``'s option defaults from the config file at ``path``; InputError if it is wrong."""
-    data = _read_checked(path, "config", lambda where: False).data
+    data = read_checked(path, "config").data
     base = path.parent
 
     def resolve(value: str) -> str:
@@ -52,4 +61,4 @@ def defaults(path: Path) -> dict[str, Any]:
 
 def where(path: Path, key: str) -> Location:
     """Where the config file at ``path`` sets ``key``: for an option's value that turned out to be wrong."""
-    return _read_checked(path, "config", lambda where: False).where((key,))
+    return read_checked(path, "config").where((key,))

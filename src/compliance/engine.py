@@ -13,6 +13,7 @@ from typing import Any
 from . import expressions, grading, periods
 from .model import (
     BENCHMARK_WORDS,
+    RULE_NAMES,
     TIMESCALES,
     Condition,
     Finding,
@@ -37,9 +38,10 @@ from .model import (
     Unit,
     Waiver,
 )
+from .units import number_text, with_unit
 
 # Enum members as module globals: looking a member up on its class is slow in a hot loop.
-_PERCENT, _RATE, _COUNT, _DAYS = Unit.PERCENT, Unit.RATE, Unit.COUNT, Unit.DAYS
+_PERCENT = Unit.PERCENT
 _HIGHER, _LOWER = Polarity.HIGHER_BETTER, Polarity.LOWER_BETTER
 
 
@@ -172,10 +174,6 @@ def rule_inputs(rule: Rule, pack: Pack, submission: Submission, shared: dict[str
     return _inputs(rule.metric, _condition_names(rule), pack, submission, shared)
 
 
-#: The names a rule or query has of its own, replaced in ``shared`` from one to the next.
-_OWN_NAMES = ("value", "numerator", "denominator", "trend", *BENCHMARK_WORDS)
-
-
 def _inputs(metric_id: str | None, read: set[str], pack: Pack, submission: Submission,
             shared: dict[str, Any]) -> RuleInputs:
     """The names a rule's conditions read and how to show them.
@@ -199,11 +197,11 @@ def _inputs(metric_id: str | None, read: set[str], pack: Pack, submission: Submi
                 own["trend"] = trend
     own.update(benchmarks)
     names = shared
-    for name in _OWN_NAMES:
+    for name in RULE_NAMES:  # the names a rule or query has of its own, replaced from one to the next
         names.pop(name, None)
     names.update(own)
     shown = {
-        name: f"trend {names[name]}" if name == "trend" else _number_text(pack.metrics.get(name, metric), names[name])
+        name: f"trend {names[name]}" if name == "trend" else _figure(pack.metrics.get(name, metric), names[name])
         for name in read if name in names
     }
     return RuleInputs(names, shown, benchmarks, submitted)
@@ -231,7 +229,6 @@ def grade_finding(rule: Rule, pack: Pack, submission: Submission, shared: dict[s
                                band.grade)
     except expressions.Unavailable as missing:
         return finding(Status.NOT_EVIDENCED, f"not evidenced: {missing_reason(missing.reason, metric, pack)}")
-    assert rule.otherwise is not None
     label = pack.scale[rule.otherwise].label
     because = _since(rule.bands[-1].condition, metric, names, shown, " does not hold")
     return finding(Status.GRADED, f"{described}: {label}{because}", rule.otherwise)
@@ -280,7 +277,7 @@ def _described_value(metric: Metric, submitted: MetricValue | None, benchmarks: 
                      pack: Pack) -> str:
     if submitted is None:
         return metric.title
-    text = f"{metric.title}: {with_unit(metric, submitted.value)}"
+    text = f"{metric.title}: {with_unit(metric.unit, submitted.value)}"
     notes = []
     if submitted.denominator is not None:
         notes.append(f"{submitted.numerator} of {submitted.denominator}")
@@ -288,31 +285,14 @@ def _described_value(metric: Metric, submitted: MetricValue | None, benchmarks: 
             notes.append(f"small cohort of {submitted.denominator}: treat with care")
     if submitted.estimated & {"value", "numerator", "denominator"}:
         notes.append("estimated")
-    notes += [f"{BENCHMARK_WORDS[name]} {with_unit(metric, figure)}"
+    notes += [f"{BENCHMARK_WORDS[name]} {with_unit(metric.unit, figure)}"
               + (" estimated" if name in submitted.estimated else "")
               for name, figure in benchmarks.items()]
     return text + (f" ({'; '.join(notes)})" if notes else "")
 
 
-def _number_text(metric: Metric | None, figure: Any) -> str:
-    if isinstance(figure, bool):
-        return "yes" if figure else "no"
-    if metric is None:
-        return f"{figure:g}"
-    if metric.unit in (_PERCENT, _RATE):
-        return f"{figure:.1f}"
-    if metric.unit is _COUNT:
-        return str(int(figure))
-    return f"{figure:g}"
-
-
-def with_unit(metric: Metric, figure: Any) -> str:
-    text = _number_text(metric, figure)
-    if metric.unit is _PERCENT:
-        return text + "%"
-    if metric.unit is _DAYS:
-        return text + (" day" if figure == 1 else " days")
-    return text
+def _figure(metric: Metric | None, figure: Any) -> str:
+    return number_text(metric.unit if metric else None, figure)
 
 
 def improvements(pack: Pack, findings: tuple[Finding, ...]) -> tuple[tuple[Improvement, ...],

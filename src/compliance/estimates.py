@@ -13,18 +13,20 @@ published figures, rather than guessing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .loader import Document
+from .catalogue import condition_types
+from .loader import Document, one_line
 from .model import Estimate, Indicator, Judgement, Metric, Polarity, Scale, Source
 from .schema import did_you_mean
 
+if TYPE_CHECKING:
+    from .builder import PackBuilder
 
-def build(builder: Any, document: Document, metrics: dict[str, Metric], judgements: dict[str, Judgement],
+
+def build(builder: PackBuilder, document: Document, metrics: dict[str, Metric], judgements: dict[str, Judgement],
           scale: Scale, sources: tuple[Source, ...]) -> tuple[tuple[Indicator, ...], dict[str, Estimate]]:
     """The indicators and estimates of an estimates file, every problem reported to ``builder``."""
-    from .packs import condition_types
-
     indicators: dict[str, Indicator] = {}
     for index, item in enumerate(document.data["indicators"]):
         path = ("indicators", index)
@@ -44,7 +46,7 @@ def build(builder: Any, document: Document, metrics: dict[str, Metric], judgemen
             builder.problem(document.where(path + ("id",)), "a second indicator with this id", item["id"])
         if strength is not None and concern is not None:
             indicators[item["id"]] = Indicator(item["id"], item["title"], metric.id, strength, concern, cites,
-                                               document.where(path), _one_line(item.get("rationale")))
+                                               document.where(path), one_line(item.get("rationale")))
     estimates: dict[str, Estimate] = {}
     for index, item in enumerate(document.data["estimates"]):
         path = ("estimates", index)
@@ -68,7 +70,7 @@ def build(builder: Any, document: Document, metrics: dict[str, Metric], judgemen
         estimates[judgement] = Estimate(
             judgement=judgement, method=item["method"], cut_points=cuts,
             indicators=tuple((name, float(weight)) for name, weight in item["indicators"].items()),
-            location=document.where(path), rationale=_one_line(item.get("rationale")),
+            location=document.where(path), rationale=one_line(item.get("rationale")),
             estimable=validation.get("estimable", False),
             agreement=validation.get("agreement", "not validated against inspections"),
             why_not=validation.get("why_not", "" if validation else "it has not been validated"),
@@ -76,7 +78,7 @@ def build(builder: Any, document: Document, metrics: dict[str, Metric], judgemen
     return tuple(indicators.values()), estimates
 
 
-def _cut_points(builder: Any, document: Document, path: tuple[Any, ...], raw: dict[str, float], scale: Scale,
+def _cut_points(builder: PackBuilder, document: Document, path: tuple[Any, ...], raw: dict[str, float], scale: Scale,
                 judgement: str) -> tuple[tuple[str, float], ...]:
     """Every grade but the worst, best first, each with a higher score than the one before."""
     wanted = list(scale.ids[:-1])
@@ -98,7 +100,3 @@ def inherited(parent_indicators: tuple[Indicator, ...], parent_estimates: dict[s
     kept = {key: value for key, value in parent_estimates.items() if key in judgements}
     read = {name for estimate in kept.values() for name, _ in estimate.indicators}
     return tuple(indicator for indicator in parent_indicators if indicator.id in read), kept
-
-
-def _one_line(text: str | None) -> str | None:
-    return " ".join(text.split()) if text else text

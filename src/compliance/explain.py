@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from . import expressions
-from .engine import missing_reason, rule_inputs, with_unit
+from .engine import missing_reason, rule_inputs
 from .model import Judgement, JudgementResult, Result, Rule
+from .packdoc import find_rule
+from .units import with_unit
+
+
+def explanation(result: Result, item_id: str) -> str:
+    """comply explain: a judgement's, an indicator's or a rule's; BadValue when it is none of them."""
+    if item_id in {judgement.id for judgement in result.pack.judgements}:
+        return explain_judgement(result, item_id)
+    if item_id in {indicator.id for indicator in result.pack.indicators}:
+        return explain_indicator(result, item_id)
+    return explain(result, find_rule(result.pack, item_id))
 
 
 def explain(result: Result, rule: Rule) -> str:
@@ -19,7 +30,7 @@ def explain(result: Result, rule: Rule) -> str:
         "",
         f"{submission.authority}, {submission.period} ({submission.path})",
         f"  {metric.id} ({metric.title}): "
-        + (with_unit(metric, inputs.submitted.value) if inputs.submitted else "not in the file"),
+        + (with_unit(metric.unit, inputs.submitted.value) if inputs.submitted else "not in the file"),
     ]
     if inputs.submitted and inputs.submitted.note:
         lines.append(f"  note: {inputs.submitted.note}")
@@ -44,7 +55,7 @@ def explain(result: Result, rule: Rule) -> str:
         lines.append(f"       {described}: {outcome}")
         if outcome == "holds" and label != "applies when":
             break
-    lines.append(f"  otherwise: {pack.scale[rule.otherwise or ''].label}")
+    lines.append(f"  otherwise: {pack.scale[rule.otherwise].label}")
     lines += ["", f"Finding: {finding.status.value.replace('_', ' ')}"
               + (f", {finding.grade.label}" if finding.grade else "")
               + (" (limiting)" if rule.limiting else ""), f"  {finding.evidence}"]

@@ -1,21 +1,23 @@
-"""The condition language: small, typed, and evaluated without eval.
+"""The condition language: small, typed, and checked before it is ever run.
 
 A condition such as ``value >= national - 2 and value > previous`` is parsed once, when
 the pack loads, by Python's own parser (``ast``, expression mode). The tree is then
 checked against the vocabulary below (anything else is refused with its position)
 and type-checked, so that a pack mistake is a load-time error, not an authority's
-missing evidence. Evaluation walks the checked tree.
+missing evidence. Only then is the checked tree compiled; its code can do nothing but
+arithmetic, comparisons, and/or/not and the functions below, on the names it is given
+(no builtins), and it is kept with the pack in the pack cache. The text itself is never
+given to ``eval``.
 """
 
 from __future__ import annotations
 
 import ast
-import difflib
-import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from .model import Condition, Location
+from .schema import did_you_mean
 
 #: The longest condition we parse; a longer one is refused, not truncated.
 MAX_LENGTH = 500
@@ -37,19 +39,10 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int]] = {
     "max": (max, 2, 10),
 }
 
-_ARITHMETIC: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-}
-_ORDERING: dict[type, Callable[[Any, Any], bool]] = {
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-}
-_EQUALITY: dict[type, Callable[[Any, Any], bool]] = {ast.Eq: operator.eq, ast.NotEq: operator.ne}
+#: The operators a condition may use.
+_ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+_ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+_EQUALITY = (ast.Eq, ast.NotEq)
 _REFUSED = {
     ast.Attribute: "attribute access is not allowed",
     ast.Subscript: "subscripts are not allowed",
@@ -97,7 +90,12 @@ def parse(text: Any, types: Mapping[str, str], location: Location) -> Condition:
     if kind != BOOLEAN:
         raise ConditionError(f"the condition {_shorten(text)!r} is a number; it must be true or false, "
                              "e.g. 'value >= 80'")
-    return Condition(text, tree.body, frozenset(checker.names), location, _template(tree))
+    return Condition(text, frozenset(checker.names), location, compile(tree, "<condition>", "eval"), _template(tree))
+
+
+def syntax(condition: Condition) -> ast.expr:
+    """The condition's checked syntax tree, parsed again from its text (for lint's analysis of bands)."""
+    return ast.parse(" ".join(condition.text.split()), mode="eval").body
 
 
 def _depth(tree: ast.AST) -> int:
@@ -143,9 +141,7 @@ class _Checker:
         if node.id in FUNCTIONS:
             raise ConditionError(f"{node.id!r} is a function; call it, e.g. {node.id}(value)")
         if node.id not in self.types:
-            hint = difflib.get_close_matches(node.id, list(self.types) + list(CONSTANTS), n=1)
-            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise ConditionError(f"unknown name {node.id!r}{suggestion}")
+            raise ConditionError(f"unknown name {node.id!r}" + did_you_mean(node.id, [*self.types, *CONSTANTS]))
         self.names.add(node.id)
         return self.types[node.id]
 
@@ -229,86 +225,22 @@ def _describe_node(node: ast.AST) -> str:
     return names.get(type(node).__name__, type(node).__name__)
 
 
+#: What a condition's code may call and name besides the names it is given: nothing of Python's own.
+_GLOBALS: dict[str, Any] = {"__builtins__": {}, **CONSTANTS, **{name: item[0] for name, item in FUNCTIONS.items()}}
+
+
 def evaluate(condition: Condition, values: Mapping[str, Any]) -> bool:
     """Evaluate a checked condition; ``values`` maps names to numbers or booleans.
 
     A name missing from ``values`` raises Unavailable naming it; so does a division
-    by zero. ``and`` and ``or`` stop early, as in the language they come from. The tree
-    is compiled into nested closures the first time, so no node is inspected twice.
+    by zero. ``and`` and ``or`` stop early, as in the language they come from.
     """
-    function = condition.__dict__.get("compiled")
-    if function is None:
-        function = _compile(condition.tree)
-        object.__setattr__(condition, "compiled", function)  # a cache beside a frozen value
-    return bool(function(values))
-
-
-Compiled = Callable[[Mapping[str, Any]], Any]
-
-
-def _compile(node: ast.AST) -> Compiled:
-    """A function computing ``node``'s value from the names; parse() checked every node."""
-    if isinstance(node, ast.Constant):
-        constant = node.value
-        return lambda values: constant
-    if isinstance(node, ast.Name):
-        if node.id in CONSTANTS:
-            truth = CONSTANTS[node.id]
-            return lambda values: truth
-        name = node.id
-
-        def lookup(values: Mapping[str, Any]) -> Any:
-            try:
-                return values[name]
-            except KeyError:
-                raise Unavailable(name) from None
-
-        return lookup
-    if isinstance(node, ast.Compare):
-        operands = [_compile(item) for item in (node.left, *node.comparators)]
-        tests = [_ORDERING.get(type(op)) or _EQUALITY[type(op)] for op in node.ops]
-        if len(tests) == 1:
-            left, right, test = operands[0], operands[1], tests[0]
-            return lambda values: test(left(values), right(values))
-
-        def chain(values: Mapping[str, Any]) -> bool:
-            left = operands[0](values)
-            for test, operand in zip(tests, operands[1:], strict=True):
-                right = operand(values)
-                if not test(left, right):
-                    return False
-                left = right
-            return True
-
-        return chain
-    if isinstance(node, ast.BoolOp):
-        parts = [_compile(value) for value in node.values]
-        if isinstance(node.op, ast.Or):
-            return lambda values: any(bool(part(values)) for part in parts)
-        return lambda values: all(bool(part(values)) for part in parts)
-    if isinstance(node, ast.BinOp):
-        left, right, operation = _compile(node.left), _compile(node.right), _ARITHMETIC[type(node.op)]
-        if isinstance(node.op, ast.Div):
-            def divide(values: Mapping[str, Any]) -> Any:
-                numerator, denominator = left(values), right(values)
-                if denominator == 0:
-                    raise Unavailable("division by zero")
-                return numerator / denominator
-
-            return divide
-        return lambda values: operation(left(values), right(values))
-    if isinstance(node, ast.UnaryOp):
-        operand = _compile(node.operand)
-        if isinstance(node.op, ast.Not):
-            return lambda values: not operand(values)
-        if isinstance(node.op, ast.USub):
-            return lambda values: -operand(values)
-        return operand
-    if isinstance(node, ast.Call):
-        function = FUNCTIONS[node.func.id][0]  # type: ignore[attr-defined]
-        arguments = [_compile(argument) for argument in node.args]
-        return lambda values: function(*(argument(values) for argument in arguments))
-    raise AssertionError(f"unchecked node {type(node).__name__}")  # parse() refuses these
+    try:
+        return bool(eval(condition.code, _GLOBALS, values))  # checked code (parse), with no builtins
+    except NameError as missing:
+        raise Unavailable(str(missing.name)) from None
+    except ZeroDivisionError:
+        raise Unavailable("division by zero") from None
 
 
 def describe(condition: Condition, values: Mapping[str, Any], formats: Mapping[str, str]) -> str:

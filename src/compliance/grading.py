@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import NamedTuple
 
 from .model import (
     Estimate,
@@ -44,6 +45,59 @@ METHODS: dict[str, tuple[Callable[[Sequence[int]], int], str]] = {
     "best_fit": (best_fit, "best fit (median, ties to the worse grade)"),
     "worst": (worst, "worst"),
 }
+
+
+class Graded(NamedTuple):
+    """A judgement graded by its method, with what its limits read."""
+
+    pack: Pack
+    judgement: Judgement
+    rules: list[Finding]  # its graded rules
+    limits: list[JudgementResult]  # the judgements in its limited_by
+    sinks: list[JudgementResult]  # the judgements in its worst_grade_from
+    scores: list[int]  # every graded input's score
+    grade: Grade  # the method's grade
+
+
+#: What lowered a grade (as the basis names it), to what grade, and where the limit comes from.
+Lowering = tuple[str, Grade, str | None]
+
+
+def limited_by(graded: Graded) -> list[Lowering]:
+    """No better than any judgement it is limited by."""
+    why = graded.judgement.limits_rationale.get("limited_by")
+    return [(limit.judgement.title, limit.grade, why) for limit in graded.limits
+            if limit.grade and limit.grade.score > graded.grade.score]
+
+
+def limiting_rules(graded: Graded) -> list[Lowering]:
+    """No better than any of its limiting rules' grades."""
+    return [(f"limiting rule {finding.rule.id}", finding.grade, finding.rule.limiting_rationale)
+            for finding in graded.rules
+            if finding.rule.limiting and finding.grade and finding.grade.score > graded.grade.score]
+
+
+def cap_above_worst(graded: Graded) -> list[Lowering]:
+    """No more than ``cap_above_worst`` grades better than its worst graded input."""
+    cap, worst_score, scale = graded.judgement.cap_above_worst, max(graded.scores), graded.pack.scale
+    if cap is None or worst_score - cap <= graded.grade.score:
+        return []
+    return [(f"no more than {cap} above the worst input, {scale.by_score(worst_score).label},",
+             scale.by_score(worst_score - cap), graded.judgement.limits_rationale.get("cap_above_worst"))]
+
+
+def worst_grade_from(graded: Graded) -> list[Lowering]:
+    """At the scale's worst grade when any judgement of its ``worst_grade_from`` is."""
+    worst = graded.pack.scale.grades[-1]
+    sunk = next((sink for sink in graded.sinks if sink.grade and sink.grade.score == worst.score), None)
+    if sunk is None or worst.score <= graded.grade.score:
+        return []
+    return [(sunk.judgement.title, worst, graded.judgement.limits_rationale.get("worst_grade_from"))]
+
+
+#: A judgement's limits, in the order its basis names what lowered it.
+LIMITS: tuple[Callable[[Graded], list[Lowering]], ...] = (limited_by, limiting_rules, cap_above_worst,
+                                                           worst_grade_from)
 
 
 def points(signals: Sequence[tuple[Signal | None, float]]) -> float:
@@ -159,25 +213,10 @@ def _aggregate(pack: Pack, judgement: Judgement, findings: list[Finding], inputs
         return JudgementResult(judgement, None, f"not judged: nothing graded ({counts})", kind=JudgementKind.NOT_JUDGED)
     method, method_words = METHODS[judgement.method]
     method_grade = pack.scale.by_score(method(scores))
-    grade = method_grade
-    why = judgement.limits_rationale.get
-    lowered_by: list[tuple[str, Grade, str | None]] = []  # what lowered it, to what, and the limit's source
-    for limit in limits:
-        if limit.grade and limit.grade.score > grade.score:
-            lowered_by.append((limit.judgement.title, limit.grade, why("limited_by")))
-    for finding in graded_rules:
-        if finding.rule.limiting and finding.grade and finding.grade.score > grade.score:
-            lowered_by.append((f"limiting rule {finding.rule.id}", finding.grade, finding.rule.limiting_rationale))
-    if judgement.cap_above_worst is not None and max(scores) - judgement.cap_above_worst > grade.score:
-        capped = pack.scale.by_score(max(scores) - judgement.cap_above_worst)
-        lowered_by.append((f"no more than {judgement.cap_above_worst} above the worst input, "
-                           f"{pack.scale.by_score(max(scores)).label},", capped, why("cap_above_worst")))
-    worst = pack.scale.grades[-1]
-    sunk = next((sink for sink in sinks if sink.grade and sink.grade.score == worst.score), None)
-    if sunk is not None and worst.score > grade.score:
-        lowered_by.append((sunk.judgement.title, worst, why("worst_grade_from")))
-    if lowered_by:
-        grade = pack.scale.by_score(max(limit_grade.score for _, limit_grade, _ in lowered_by))
+    graded = Graded(pack, judgement, graded_rules, limits, sinks, scores, method_grade)
+    lowered_by = [lowering for limit in LIMITS for lowering in limit(graded)]
+    grade = pack.scale.by_score(max(limit_grade.score for _, limit_grade, _ in lowered_by)) if lowered_by \
+        else method_grade
     inputs_word = "input" if len(scores) == 1 else "inputs"
     basis = f"{method_words} of {len(scores)} graded {inputs_word} ({counts}): {method_grade.label}"
     if lowered_by:
@@ -186,7 +225,7 @@ def _aggregate(pack: Pack, judgement: Judgement, findings: list[Finding], inputs
     return JudgementResult(judgement, grade, basis, method_grade, tuple(name for name, _, _ in lowered_by))
 
 
-def _sources(lowered_by: list[tuple[str, Grade, str | None]]) -> str:
+def _sources(lowered_by: list[Lowering]) -> str:
     """The limits' rationales, each once, as the basis's closing sentence."""
     rationales = list(dict.fromkeys(rationale for _, _, rationale in lowered_by if rationale))
     if not rationales:

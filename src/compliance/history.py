@@ -234,9 +234,6 @@ class History:
             raise self.failure(error) from None
         return Earlier(judgements, values)
 
-    def authorities(self) -> list[tuple[str, str | None]]:
-        return self.connection.execute("SELECT DISTINCT authority, code FROM runs ORDER BY authority").fetchall()
-
     def runs(self, authority: str | None = None) -> list[dict[str, Any]]:
         """Recorded runs, by authority then pack then period; ``authority`` matches a name or code."""
         query = "SELECT id, authority, code, period, pack_id, pack_version, recorded_at FROM runs"

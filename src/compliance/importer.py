@@ -24,8 +24,7 @@ import yaml
 from .inspections import Inspection, last_before, read_inspections
 from .loader import Document
 from .model import InputError, Location, Metric, Pack, Polarity, Problem
-from .schema import did_you_mean
-from .submissions import _read_checked
+from .schema import did_you_mean, read_checked
 from .tables import (
     AUTHORITY,
     NATIONAL,
@@ -54,7 +53,7 @@ def read_adapter(reference: str, pack: Pack, near: Path | None = None) -> Docume
         known = sorted(p.stem for folder in folders for p in folder.glob("*.yaml"))
         raise InputError([Problem(Location(reference), f"no adapter {reference!r}: not a file, nor one of pack "
                                   f"{pack.id}'s ({', '.join(known) or 'none'})")])
-    document = _read_checked(path, "adapter", lambda where: False)
+    document = read_checked(path, "adapter")
     problems = [Problem(document.where_key(("metrics", metric_id)), f"unknown metric {metric_id!r} for pack "
                         f"{pack.id}" + did_you_mean(metric_id, pack.metrics))
                 for metric_id in document.data["metrics"] if metric_id not in pack.metrics]
@@ -135,6 +134,51 @@ class _Year:
                     figures[row.number or row.code or row.name] = figure
             self._everyone[metric_id] = figures
         return self._everyone[metric_id]
+
+    def benchmarks(self, metric: Metric, authority: Row, region: str, grouping: Grouping | None
+                   ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The metric's comparators for one authority (England's row, its region's, the mean of its statistical
+        neighbours) and its ranks, with a note for each that could not be given."""
+        metric_id = metric.id
+        figures: dict[str, Any] = {}
+        notes: dict[str, str] = {}
+        national, why = self.national(metric_id)
+        if national is not None:
+            figures["national"] = as_value(national)
+        else:
+            notes["national"] = f"not given: {why}"
+        if region:
+            regional, why = self.figure(metric_id, REGION, region)
+            if regional is not None:
+                figures["region"] = as_value(regional)
+            else:
+                notes["region"] = f"not given: {why}"
+        everyone = self.everyone(metric_id)
+        own = everyone.get(authority.number or authority.code or authority.name)
+        listed = grouping.neighbours.get(authority.number, []) if grouping else []
+        values = [everyone[number] for number in listed if number in everyone]
+        minimum = grouping.minimum if grouping else 1
+        if grouping is None:
+            notes["neighbours"] = "not given: no statistical neighbour grouping lists the authority"
+        elif len(values) >= minimum:
+            figures["neighbours"] = round(sum(values) / len(values), 1)
+            if len(values) < len(listed):
+                notes["neighbours"] = f"mean of the {len(values)} neighbours with a published figure"
+        else:
+            notes["neighbours"] = (f"not given: {len(values)} of the statistical neighbours have a published "
+                                   f"figure, fewer than {minimum}")
+        if own is not None:
+            rank: dict[str, list[int]] = {}
+            among_neighbours = _rank(metric, own, values) if len(values) >= minimum else None
+            among_all = _rank(metric, own, [figure for key, figure in everyone.items()
+                                            if key != (authority.number or authority.code or authority.name)])
+            if among_neighbours:
+                rank["neighbours"] = among_neighbours
+            if among_all:
+                rank["england"] = among_all
+            if rank:
+                figures["rank"] = rank
+        return figures, notes
 
 
 def as_value(parts: dict[str, float]) -> float:
@@ -262,7 +306,7 @@ class Importer:
                 missing.append(f"#   {metric_id}: not given: {why}")
                 continue
             entry: dict[str, Any] = {k: int(v) if float(v).is_integer() else v for k, v in parts.items()}
-            comparators, notes = self._benchmarks(metric_id, authority, region, grouping)
+            comparators, notes = self.current.benchmarks(self.pack.metrics[metric_id], authority, region, grouping)
             entry.update({name: int(figure) if isinstance(figure, float) and figure.is_integer()
                           and self.pack.metrics[metric_id].unit.value == "count" else figure
                           for name, figure in comparators.items()})
@@ -323,49 +367,6 @@ class Importer:
             return None
         return self.before.value(metric_id, AUTHORITY, authority.number or authority.code or authority.name)
 
-    def _benchmarks(self, metric_id: str, authority: Row, region: str, grouping: Grouping | None
-                    ) -> tuple[dict[str, Any], dict[str, str]]:
-        figures: dict[str, Any] = {}
-        notes: dict[str, str] = {}
-        national, why = self.current.national(metric_id)
-        if national is not None:
-            figures["national"] = as_value(national)
-        else:
-            notes["national"] = f"not given: {why}"
-        if region:
-            regional, why = self.current.figure(metric_id, REGION, region)
-            if regional is not None:
-                figures["region"] = as_value(regional)
-            else:
-                notes["region"] = f"not given: {why}"
-        everyone = self.current.everyone(metric_id)
-        own = everyone.get(authority.number or authority.code or authority.name)
-        listed = grouping.neighbours.get(authority.number, []) if grouping else []
-        values = [everyone[number] for number in listed if number in everyone]
-        minimum = grouping.minimum if grouping else 1
-        if grouping is None:
-            notes["neighbours"] = "not given: no statistical neighbour grouping lists the authority"
-        elif len(values) >= minimum:
-            figures["neighbours"] = round(sum(values) / len(values), 1)
-            if len(values) < len(listed):
-                notes["neighbours"] = f"mean of the {len(values)} neighbours with a published figure"
-        else:
-            notes["neighbours"] = (f"not given: {len(values)} of the statistical neighbours have a published "
-                                   f"figure, fewer than {minimum}")
-        metric = self.pack.metrics[metric_id]
-        if own is not None:
-            rank: dict[str, list[int]] = {}
-            among_neighbours = _rank(metric, own, values) if len(values) >= minimum else None
-            among_all = _rank(metric, own, [figure for key, figure in everyone.items()
-                                            if key != (authority.number or authority.code or authority.name)])
-            if among_neighbours:
-                rank["neighbours"] = among_neighbours
-            if among_all:
-                rank["england"] = among_all
-            if rank:
-                figures["rank"] = rank
-        return figures, notes
-
 
 class _Dumper(yaml.SafeDumper):
     """Quotes every string that does not start with a letter, and every word YAML 1.1 reads as
@@ -373,10 +374,8 @@ class _Dumper(yaml.SafeDumper):
     quotes, whose escapes keep line breaks and control characters exactly as they were."""
 
 
-_PLAIN = re.compile(r"[A-Za-z][^#:\[\]{},&*!|>'\"%@`]*\Z")
+_PLAIN = re.compile(r"[A-Za-z][^#:\[\]{},&*!|>'\"%@`\n\r\x85\u2028\u2029]*\Z")  # line breaks are escaped
 _WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null", "nan", "inf"}
-
-
 _PERIOD = re.compile(r"[0-9]{4}-[0-9]{2}\Z")  # 2021-22: no YAML reads it as anything but text
 
 
@@ -386,24 +385,25 @@ def _string(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=None if plain else '"')
 
 
+class _OneLine(dict[str, Any]):
+    """A mapping written on one line: a metric's entry, the last inspection."""
+
+
 _Dumper.add_representer(str, _string)
+_Dumper.add_representer(_OneLine, lambda dumper, mapping: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", mapping, flow_style=True))
 
 
 def dump_metrics(content: dict[str, Any]) -> str:
-    """A metrics file's YAML: top-level keys in block style, each metric on one line, every value
-    emitted by the YAML library (so a code such as 'yes' or 'E06: 21' is quoted as text)."""
-    def flow(value: Any) -> str:
-        return yaml.dump(value, Dumper=_Dumper, default_flow_style=True, allow_unicode=True, width=1 << 20,
-                         sort_keys=False).strip().removesuffix("...").strip()
+    """A metrics file's YAML, emitted by the YAML library (so a code such as 'yes' or 'E06: 21' is quoted as
+    text): the header's keys and the metrics in block style, each metric's entry on one line."""
+    def one_line(value: Any) -> Any:
+        return _OneLine(value) if isinstance(value, dict) else value
 
-    lines = []
-    for key, value in content.items():
-        if key == "metrics":
-            lines.append("metrics:" + ("" if value else " {}"))
-            lines += [f"  {metric_id}: {flow(entry)}" for metric_id, entry in value.items()]
-        else:
-            lines.append(f"{key}: {flow(value)}")
-    return "\n".join(lines) + "\n"
+    shaped = {key: {metric_id: one_line(entry) for metric_id, entry in value.items()} if key == "metrics"
+              else one_line(value) for key, value in content.items()}
+    return yaml.dump(shaped, Dumper=_Dumper, default_flow_style=False, allow_unicode=True, width=1 << 20,
+                     sort_keys=False)
 
 
 def file_name(authority: Row) -> str:

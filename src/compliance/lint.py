@@ -16,21 +16,22 @@ import ast
 from pathlib import Path
 
 from . import trace
-from .expressions import CONSTANTS, Unavailable, evaluate
-from .model import Condition, InputError, Pack, Polarity, Problem, Rule, Unit
-from .packs import _PackBuilder
+from .expressions import CONSTANTS, Unavailable, evaluate, syntax
+from .model import Condition, InputError, Pack, Polarity, Problem, Rule
+from .packs import build_pack
+from .problems import shown
+from .units import bounds
 
 Linear = dict[str, float]  # name -> coefficient; "" is the constant term
 
 
 def lint(folder: Path) -> list[Problem]:
     """Every lint finding of the pack in ``folder``, sorted by position."""
-    builder = _PackBuilder(folder)
     try:
-        pack = builder.build()  # uncached: lint reads the files as they are now
+        pack = build_pack(folder)  # uncached: lint reads the files as they are now
     except InputError as error:
         return [p if p.subject else Problem(p.location, p.message, _subject_of(p)) for p in error.problems]
-    findings: list[Problem] = list(builder.unsourced) + trace.check(folder, pack)
+    findings: list[Problem] = list(pack.unsourced) + trace.check(folder, pack)
     read = {rule.metric for rule in pack.rules} | {
         name for rule in pack.rules for band in rule.bands for name in band.condition.names} | {
         name for query in pack.queries for name in query.check.names} | {q.metric for q in pack.queries if q.metric} | {
@@ -59,6 +60,12 @@ def lint(folder: Path) -> list[Problem]:
     return sorted(findings)
 
 
+def report(findings: list[Problem]) -> str:
+    """comply rules lint: a line a finding, then how many."""
+    return "".join(f"{line}\n" for line in shown(findings)) \
+        + f"{len(findings)} problem{'' if len(findings) == 1 else 's'} found\n"
+
+
 def _subject_of(problem: Problem) -> str:
     return Path(problem.location.path).stem if problem.location.path else "pack"
 
@@ -85,7 +92,7 @@ def _unreachable_bands(pack: Pack, rule: Rule) -> list[Problem]:
             return []  # compares with different bases: which wins depends on the benchmarks
         cuts = sorted({cut for a in analysed if a for _, cut in a})
         names = sorted({name for base in bases for name, _ in base})
-        low, high = _domain(metric.unit, metric.minimum, metric.maximum) if not names else (None, None)
+        low, high = bounds(metric) if not names else (None, None)
         candidates = cuts + [(a + b) / 2 for a, b in zip(cuts, cuts[1:], strict=False)]
         candidates += [cuts[0] - 1, cuts[-1] + 1] if cuts else [0.0]
         points = [x for x in candidates if (low is None or x >= low) and (high is None or x <= high)]
@@ -106,16 +113,6 @@ def _unreachable_bands(pack: Pack, rule: Rule) -> list[Problem]:
                                          "take every value it allows, or no value satisfies it", rule.id)
         for band in rule.bands if band.grade not in reached
     ]
-
-
-def _domain(unit: Unit, minimum: float | None, maximum: float | None) -> tuple[float | None, float | None]:
-    low: float | None = None if unit is Unit.NUMBER else 0.0
-    high: float | None = 100.0 if unit is Unit.PERCENT else None
-    if minimum is not None:
-        low = minimum
-    if maximum is not None:
-        high = maximum
-    return low, high
 
 
 def _thresholds(condition: Condition) -> list[tuple[Linear, float]] | None:
@@ -140,7 +137,7 @@ def _thresholds(condition: Condition) -> list[tuple[Linear, float]] | None:
             return True
         return False
 
-    return found if walk(condition.tree) else None
+    return found if walk(syntax(condition)) else None
 
 
 def _linear(node: ast.AST) -> Linear | None:

@@ -110,6 +110,11 @@ def read_yaml(path: str | Path) -> Document:
                     hashlib.sha256(raw).hexdigest())
 
 
+def one_line(text: str | None) -> str | None:
+    """A file's text (a folded or literal block) on one line, its runs of white space as single spaces."""
+    return " ".join(text.split()) if text else text
+
+
 def _read_bytes(path: Path, name: str) -> bytes:
     try:
         with path.open("rb") as stream:

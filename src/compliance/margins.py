@@ -118,7 +118,7 @@ class _Finder:
             rule = finding.rule
             if rule.judgement != judgement_id or finding.status is not Status.GRADED or finding.grade is None:
                 continue
-            reachable = sorted({scale[band.grade].score for band in rule.bands} | {scale[rule.otherwise or ""].score})
+            reachable = sorted({scale[band.grade].score for band in rule.bands} | {scale[rule.otherwise].score})
             after = [s for s in reachable if (s - finding.grade.score) * direction > 0]
             if after:
                 target = min(after) if direction == WORSE else max(after)
@@ -138,9 +138,10 @@ class _Finder:
         judgement = self.pack.judgement(judgement_id)
         others = list(dict.fromkeys(judgement.inputs + judgement.limited_by + judgement.worst_grade_from))
         where = Location("margins")
+        scale_worst = self.pack.scale.grades[-1].id  # a stand-in's findings are made here, never graded by it
         leaves = [Judgement(other, judgement.section, self.results[other].judgement.title, "worst", where)
                   for other in others]
-        proxies = {other: Rule(f"@{other}", "stand-in", other, "", (), None, (), where) for other in others}
+        proxies = {other: Rule(f"@{other}", "stand-in", other, "", (), scale_worst, (), where) for other in others}
         own = [f for f in self.findings if f.rule.judgement == judgement_id]
         pack: Pack = replace(self.pack, judgements=(judgement, *leaves),
                              rules=(*(f.rule for f in own), *proxies.values()))

@@ -1,17 +1,21 @@
 """The nouns of comply: packs, submitted metrics, findings and judgements.
 
-Plain frozen dataclasses and enums. This module imports nothing of ours but the shared
-error types (problems.py), so every other module can depend on it.
+Plain frozen dataclasses (records.py: dataclasses whose methods were written ahead) and enums.
+This module imports nothing of ours but the shared error types (problems.py) and records.py,
+so every other module can depend on it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import marshal
+from dataclasses import field
 from enum import StrEnum
 from functools import cached_property
+from types import CodeType
 from typing import Any
 
 from .problems import InputError, Location, Problem
+from .records import record
 
 __all__ = ["InputError", "Location", "Problem"]  # re-exported: most modules import them from here
 
@@ -22,6 +26,9 @@ TIMESCALES: tuple[str, ...] = ("immediately", "within three months", "within six
 BENCHMARK_WORDS: dict[str, str] = {"national": "England", "region": "region", "neighbours": "statistical neighbours",
                                    "previous": "previously", "target": "target"}
 BENCHMARKS: tuple[str, ...] = tuple(BENCHMARK_WORDS)
+#: The names a rule's conditions read besides metric ids, each rule's own: ``value`` and ``previous`` take the
+#: type of the rule's metric, the others are numbers. No metric may take one of them as its id.
+RULE_NAMES: tuple[str, ...] = ("value", "numerator", "denominator", "trend", *BENCHMARKS)
 
 #: A judgement's limits, as pack.yaml names them; each says where it comes from in limits_rationale.
 LIMIT_KEYS: tuple[str, ...] = ("limited_by", "cap_above_worst", "worst_grade_from")
@@ -50,14 +57,14 @@ class Polarity(StrEnum):
     CONTEXT = "context"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Grade:
     id: str
     label: str
     score: int  # position on the scale, 1 = best
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Scale:
     grades: tuple[Grade, ...]
 
@@ -78,7 +85,7 @@ class Scale:
         return tuple(grade.id for grade in self.grades)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     """The document a pack encodes; citations are its paragraph numbers."""
 
@@ -89,7 +96,7 @@ class Source:
     paragraphs: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Metric:
     id: str
     title: str
@@ -108,35 +115,39 @@ class Metric:
         return self.unit is Unit.BOOLEAN
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Condition:
-    """A parsed condition: its text, its checked syntax tree, the names it reads."""
+    """A parsed and checked condition: its text, the names it reads, where it is written, and its code."""
 
     text: str
-    tree: Any
     names: frozenset[str]
     location: Location
+    code: CodeType  # the checked syntax tree, compiled (expressions.parse)
     template: str = ""  # the condition as text with each name as \x00name\x00, for describing it
 
-    def __getstate__(self) -> dict[str, Any]:
-        # expressions.evaluate keeps a compiled form beside the tree; it is rebuilt, never pickled
-        return {key: value for key, value in self.__dict__.items() if key != "compiled"}
+    def __reduce__(self) -> tuple[Any, ...]:
+        # code objects do not pickle; marshal keeps them (the pack cache's key names the Python that wrote them)
+        return _condition, (self.text, self.names, self.location, marshal.dumps(self.code), self.template)
 
 
-@dataclass(frozen=True)
+def _condition(text: str, names: frozenset[str], location: Location, code: bytes, template: str) -> Condition:
+    return Condition(text, names, location, marshal.loads(code), template)
+
+
+@record(frozen=True)
 class Band:
     grade: str
     condition: Condition
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     id: str
     title: str
     judgement: str
     metric: str
     bands: tuple[Band, ...]
-    otherwise: str | None
+    otherwise: str  # the grade when no band holds (the schema requires it)
     cites: tuple[str, ...]
     location: Location
     recommendation: str | None = None
@@ -147,7 +158,7 @@ class Rule:
     limiting_rationale: str | None = None  # where the limit comes from
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Query:
     """A data-quality query: a check the figures should pass against each other."""
 
@@ -168,7 +179,7 @@ class Signal(StrEnum):
     CONCERN = "concern"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Indicator:
     """A published figure read as a strength, a neutral or a concern for an estimate (never graded)."""
 
@@ -182,7 +193,7 @@ class Indicator:
     rationale: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Estimate:
     """How a judgement is estimated from published figures when the authority's own evidence is not
     there: its method, indicators and cut-points, and how the estimate fared on the validation."""
@@ -200,7 +211,7 @@ class Estimate:
     validation: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Judgement:
     id: str
     section: str
@@ -221,7 +232,7 @@ class Judgement:
         return tuple(key for key in LIMIT_KEYS if getattr(self, key) not in (None, ()))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pack:
     id: str
     title: str
@@ -247,6 +258,9 @@ class Pack:
     estimates: dict[str, Estimate] = field(default_factory=dict)  # by judgement id
     calibration: str = ""  # how the estimates were calibrated, in a sentence
     follows: str = ""  # the family it extends, whose version in force on a file's date it takes
+    #: limits set in the pack's own files with no rationale, and rationales for limits not set: the pack
+    #: loads (older packs have them), and lint reports them
+    unsourced: tuple[Problem, ...] = ()
 
     def judgement(self, judgement_id: str) -> Judgement:
         return self._judgements_by_id[judgement_id]
@@ -260,7 +274,7 @@ class Pack:
         return tuple(dict.fromkeys(j.section for j in self.judgements))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MetricValue:
     """One submitted figure with the comparators that travel with it."""
 
@@ -277,7 +291,7 @@ class MetricValue:
     rank: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LastInspection:
     """The authority's last inspection, shown beside comply's grades as context; never graded."""
 
@@ -286,7 +300,7 @@ class LastInspection:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Waiver:
     """An agreed exception: a rule not applied to an authority, until a date."""
 
@@ -298,7 +312,7 @@ class Waiver:
     authority: str | None = None  # in a shared waivers file; None means every authority
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Submission:
     """A metrics file: one authority's figures for one period."""
 
@@ -314,7 +328,7 @@ class Submission:
     last_inspection: LastInspection | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     rule: Rule
     status: Status
@@ -331,7 +345,7 @@ class JudgementKind(StrEnum):
     NOT_JUDGED = "not_judged"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class JudgementResult:
     judgement: Judgement
     grade: Grade | None  # None: not judged
@@ -343,7 +357,7 @@ class JudgementResult:
     estimate: Estimate | None = None  # what the judgement was (or could not be) estimated by
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IndicatorResult:
     """A published indicator's reading: its signal, or None when the figure is not there (neutral)."""
 
@@ -354,7 +368,7 @@ class IndicatorResult:
     benchmarks: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Improvement:
     """A recommendation raised by a rule that fell short."""
 
@@ -363,7 +377,7 @@ class Improvement:
     timescale: str | None  # None: a further shortfall, not an area for improvement
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Earlier:
     """What a history database holds for an authority and pack before this period."""
 
@@ -377,14 +391,14 @@ class QueryStatus(StrEnum):
     NOT_CHECKED = "not_checked"  # a figure the check needs was not supplied
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QueryResult:
     query: Query
     status: QueryStatus
     text: str  # the message when raised, with the figures; what was missing when not checked
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Result:
     submission: Submission
     pack: Pack

@@ -1,4 +1,4 @@
-"""Where results are written: ``-o`` files, never over an input, never half-written.
+"""Where a command's output goes: ``-o`` files, never over an input, never half-written; and standard output.
 
 A regular file is replaced atomically (a temporary file beside it, renamed over it when
 complete), so a reader sees the old file or the new, never half of one. A link is
@@ -9,14 +9,18 @@ regular file. Anything else that is not a regular file is refused.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
-import tempfile
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
-from .problems import Location, Problem
+from . import console
+from .problems import BadValue, InputError, Location, Problem
 
 Content = str | bytes | Iterable[str] | Iterable[bytes]
 
@@ -39,6 +43,8 @@ def write(path: Path, content: Content) -> None:
 
 
 def _replace(target: Path, content: Content, mode: int | None) -> None:
+    import tempfile  # only for an -o file: printing a check does not pay for it
+
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -93,3 +99,103 @@ def _same_file(one: Path, other: Path) -> bool:
 def history_files(database: str | Path) -> list[Path]:
     """A history database and the journal files SQLite keeps beside it."""
     return [Path(f"{database}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+
+
+class Outputs:
+    """What a command writes: -o files, each noted as it lands (an interruption says which), and standard output."""
+
+    def __init__(self) -> None:
+        self.written: list[Path] = []
+
+    def write(self, path: Path, content: Content) -> list[Problem]:
+        """Write one file (see write) and note it; the problem when it cannot be written."""
+        try:
+            write(path, content)
+        except OSError as error:
+            return [Problem(Location(str(path)), f"cannot write: {error.strerror}")]
+        self.written.append(path)
+        return []
+
+    def print(self, text: Content) -> list[Problem]:
+        """Print a command's output, text or its pieces; the problem when standard output cannot take it (a full
+        disk, a closed pipe)."""
+        try:
+            for piece in [text] if isinstance(text, (str, bytes)) else text:
+                console.out(piece)
+        except OSError as error:
+            with contextlib.suppress(OSError, ValueError):  # what is still buffered would fail again at exit
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return [Problem(Location("standard output"), f"cannot write: {error.strerror}")]
+        return []
+
+    def show(self, text: str) -> None:
+        """Print what a browsing command found (names and titles from packs and metrics files, as written);
+        InputError when standard output cannot take it."""
+        from .report.escaping import printable
+
+        problems = self.print(printable(text))
+        if problems:
+            raise InputError(problems)
+
+    def emit(self, documents: Sequence[dict[str, Any]], several: bool, output_format: str, explicit: bool,
+             paths: tuple[Path, ...], table_format: str, quiet: bool) -> list[Problem]:
+        """Result documents to each -o file, in the format its extension names unless the format is ``explicit``,
+        and to standard output unless ``quiet``; the problems of what could not be written.
+
+        BadValue, before anything is written, for a file whose format cannot be told, a table style tabulate
+        does not have, or a binary format for standard output. Each output is rendered as it is written, a
+        piece at a time, so a region's is never held whole.
+        """
+        from .report import FORMATS, format_for, render
+
+        plan = []
+        for path in paths:
+            name = output_format if explicit else format_for(path)
+            if name is None:
+                raise BadValue("outputs", "-o", f"cannot tell the format of {path} from its extension; give --format")
+            plan.append((path, name))
+        if "table" in [name for _, name in plan] + ([] if quiet else [output_format]):
+            styles = tabulate().tabulate_formats  # tabulate only when a table is drawn
+            if table_format not in styles:
+                raise BadValue("table_format", "--table-format", f"{table_format!r} is not a tabulate table style; "
+                               "try one of: " + ", ".join(sorted(styles)))
+        if not quiet and FORMATS[output_format].binary and not paths:
+            raise BadValue("output_format", "--format", f"{output_format} is a binary format: write it to a file "
+                                                        "with -o")
+        problems = []
+        for path, name in plan:
+            problems += self.write(path, render(name, documents, several, table_format))
+        if not quiet and not FORMATS[output_format].binary:
+            problems += self.print(render(output_format, documents, several, table_format))
+        return problems
+
+
+def tabulate() -> ModuleType:
+    """The tabulate module, imported (the first time) without the version lookup its import makes.
+
+    tabulate's __init__ asks importlib.metadata for its own version, which imports that package and
+    searches every installed distribution: 25 of the 30 ms the import takes, for a version nothing
+    here reads. While tabulate is imported, importlib.metadata is a stand-in whose lookups say the
+    package is not found, which tabulate answers by calling itself version 'unknown'. The report's
+    formatters import tabulate after this, and find it imported.
+    """
+    if "tabulate" not in sys.modules:
+        stand_in = ModuleType("importlib.metadata")
+
+        class PackageNotFoundError(ModuleNotFoundError):
+            pass
+
+        def version(name: str) -> str:
+            raise PackageNotFoundError(name)
+
+        stand_in.version, stand_in.PackageNotFoundError = version, PackageNotFoundError  # type: ignore[attr-defined]
+        real = sys.modules.get("importlib.metadata")
+        sys.modules["importlib.metadata"] = stand_in
+        try:
+            import tabulate  # noqa: F401 - now in sys.modules
+        finally:
+            if real is None:
+                del sys.modules["importlib.metadata"]
+            else:
+                sys.modules["importlib.metadata"] = real
+    return sys.modules["tabulate"]

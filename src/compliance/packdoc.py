@@ -1,12 +1,14 @@
-"""A pack as a Markdown catalogue: ``comply rules doc`` (whole) and ``comply rules show`` (one rule)."""
+"""A pack as a Markdown catalogue: ``comply rules doc`` (whole), ``comply rules show`` (one rule or judgement) and
+``comply rules list`` (its rules in a table)."""
 
 from __future__ import annotations
 
 from .model import LIMIT_KEYS, Judgement, Metric, Pack, Rule
+from .problems import BadValue
+from .schema import did_you_mean
+from .units import UNITS
 
 NO_SOURCE = "not given"  # a limit whose rationale is missing; lint reports it
-UNIT_WORDS = {"percent": "%", "count": "count", "rate": "rate", "days": "days", "number": "number",
-              "boolean": "yes/no"}
 
 
 def render(pack: Pack) -> str:
@@ -81,6 +83,33 @@ def _limit_words(pack: Pack, judgement: Judgement, key: str) -> str:
     return f"{pack.scale.grades[-1].label} when any of these is: {names}"
 
 
+def rule_list(pack: Pack) -> str:
+    """comply rules list: the pack's rules, a row each."""
+    from .outputs import tabulate
+
+    rows = [[rule.id, rule.judgement, rule.metric, rule.timescale or "", ", ".join(rule.cites)] for rule in pack.rules]
+    return (f"{pack.title} ({pack.id} {pack.version}): {len(rows)} rules\n"
+            + tabulate().tabulate(rows, headers=["Rule", "Judgement", "Metric", "Timescale", "Cites"]) + "\n")
+
+
+def shown(pack: Pack, item_id: str) -> str:
+    """comply rules show: a judgement, else a rule, and where it is defined; BadValue when it is neither."""
+    judgements = {judgement.id: judgement for judgement in pack.judgements}
+    if item_id in judgements:
+        return judgement_section(pack, judgements[item_id]) + f"\n\ndefined at {judgements[item_id].location}\n"
+    rule = find_rule(pack, item_id)
+    return rule_section(pack, rule) + f"\n\ndefined at {rule.location}\n"
+
+
+def find_rule(pack: Pack, rule_id: str) -> Rule:
+    """The pack's rule of that id; BadValue when there is none."""
+    for rule in pack.rules:
+        if rule.id == rule_id:
+            return rule
+    raise BadValue("rule_id", "RULE_ID", f"no rule {rule_id!r} in pack {pack.id}"
+                   + did_you_mean(rule_id, [r.id for r in pack.rules]))
+
+
 def judgement_section(pack: Pack, judgement: Judgement) -> str:
     """One judgement as a Markdown block: method, inputs, rules, limits with their sources."""
     rules = [rule.id for rule in pack.rules if rule.judgement == judgement.id]
@@ -101,10 +130,10 @@ def rule_section(pack: Pack, rule: Rule, judgement: Judgement | None = None) -> 
     judgement = judgement or pack.judgement(rule.judgement)
     metric = pack.metrics[rule.metric]
     bands = "<br>".join(f"{pack.scale[band.grade].label}: `{band.condition.text}`" for band in rule.bands)
-    bands += f"<br>otherwise: {pack.scale[rule.otherwise or ''].label}"
+    bands += f"<br>otherwise: {pack.scale[rule.otherwise].label}"
     rows = [
         ("judgement", f"{judgement.section}: {judgement.title} (`{judgement.id}`)"),
-        ("metric", f"`{metric.id}`: {metric.title} ({UNIT_WORDS[metric.unit.value]})"),
+        ("metric", f"`{metric.id}`: {metric.title} ({UNITS[metric.unit].label})"),
         ("bands", bands),
     ]
     if rule.applies_when:
@@ -128,7 +157,7 @@ def _metric_row(metric: Metric) -> str:
     defaults = ", ".join(f"{name} {value:g}" for name, value in metric.defaults.items())
     if metric.defaults_source:
         defaults += f" ({metric.defaults_source})"
-    return (f"| `{metric.id}` | {_cell(metric.title)} | {UNIT_WORDS[metric.unit.value]} | "
+    return (f"| `{metric.id}` | {_cell(metric.title)} | {UNITS[metric.unit].label} | "
             f"{metric.polarity.value.replace('_', ' ')} | {metric.code or ''} | {_cell(defaults)} | "
             f"{_cell(metric.definition)} |")
 

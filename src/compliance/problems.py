@@ -1,4 +1,4 @@
-"""Where something is and what is wrong with it: the errors every module shares.
+"""Where something is and what is wrong with it: the errors every module shares, and the exit statuses.
 
 Kept apart from the model so that the command line can name them without importing the
 model's many dataclasses (printing --help stays quick). The model re-exports them.
@@ -6,14 +6,18 @@ model's many dataclasses (printing --help stays quick). The model re-exports the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
+
+#: Exit statuses: every input checked and nothing at or worse than --fail-on; checked, and something is;
+#: an input could not be used, or the command was misused.
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 #: Problems shown for one file: past this, a line says how many more there are. A file with
 #: 100,000 unknown keys is one mistake made many times; the first hundred say what it is.
 MAX_SHOWN = 100
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class Location:
     """Where something is: a file and, when known, a 1-based line and column; in a spreadsheet,
     its row and column, shown as a spreadsheet user reads them (``figures.xlsx:Metrics!B12``)."""
@@ -37,7 +41,7 @@ class Location:
         return self.path
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class Problem:
     """One thing wrong with an input, and where it is."""
 
@@ -57,6 +61,17 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class BadValue(Exception):
+    """An option's value that cannot be used, found only once the command ran (a grade the pack lacks).
+
+    The command line blames comply.yaml's line when the value came from there, else the option.
+    """
+
+    def __init__(self, parameter: str, option: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter, self.option, self.message = parameter, option, message
 
 
 def shown(problems: list[Problem]) -> list[str]:

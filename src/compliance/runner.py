@@ -1,23 +1,23 @@
-"""One check run: metrics files in, results and problems out. Never prints or exits."""
+"""One check run: metrics files in, results and problems out; then its exit status, and its record. Never prints
+or exits."""
 
 from __future__ import annotations
 
 import datetime
 import os
-import signal
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+from . import workers
 from .engine import evaluate, strict_check
-from .history import History
 from .loader import Document
 from .model import InputError, Location, Pack, Problem, Result, Submission
 from .outputs import history_files
 from .packs import date_of, find_pack, load_pack, select
+from .problems import EXIT_FINDINGS, EXIT_OK, BadValue
+from .schema import did_you_mean
 from .spool import Spool
 from .submissions import (
     build_submission,
@@ -131,6 +131,8 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
         shared_waivers = read_waivers(waivers) if waivers else None
         shared_benchmarks = read_benchmarks(benchmarks) if benchmarks else None
         if history:
+            from .history import History  # only for a run that records: sqlite3 is not a check's
+
             History.reader(history)  # a database that cannot be read stops the run before any work
     except InputError as error:
         run.problems += error.problems
@@ -155,76 +157,13 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
 
 def _outcomes(paths: list[Path], options: _Options, transform: Callable[[Result], Any] | None
               ) -> Iterator[tuple[Any, list[Problem], tuple[str, ...]]]:
-    workers = _workers(len(paths)) if transform is not None else 1
-    if workers == 1:
+    count = workers.count(len(paths)) if transform is not None else 1
+    if count == 1:
         for path in paths:
             yield _check_one(path, options, transform)
         return
-    import multiprocessing  # here: a single check does not pay for importing them
-    from concurrent.futures import ProcessPoolExecutor
-
     yield _check_one(paths[0], options, transform)  # loads the pack here, so every fork inherits it
-    try:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start_worker, initargs=(os.getpid(),))
-    except (ImportError, OSError, NotImplementedError, ValueError):  # no pool can be made here: one process
-        for path in paths[1:]:
-            yield _check_one(path, options, transform)
-        return
-    with pool:
-        try:
-            yield from pool.map(_check_one, paths[1:], repeat(options), repeat(transform), chunksize=4)
-        except BaseException:  # Ctrl-C, SIGTERM, or the caller stopped reading: stop the workers too
-            pool.shutdown(wait=False, cancel_futures=True)
-            for worker in multiprocessing.active_children():
-                worker.terminate()  # one may be waiting on a file (a pipe) for ever: do not wait for it
-            raise
-
-
-def _workers(files: int) -> int:
-    """Worker processes for a run: one per core for eight files or more; COMPLY_WORKERS overrides."""
-    configured = os.environ.get("COMPLY_WORKERS", "")
-    if configured.isdigit() and int(configured) > 0:
-        wanted = int(configured)
-    else:
-        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if files < 8 or not hasattr(os, "fork") or sys.platform == "emscripten":  # the browser has os.fork, unusable
-        return 1
-    return max(1, min(wanted, files // 4))
-
-
-def _start_worker(parent: int) -> None:
-    """In each worker: Ctrl-C is the parent's to handle, SIGTERM or SIGHUP ends it, and it dies with ``parent``."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):  # the parent turns these into KeyboardInterrupt; a worker just ends
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-    _die_with(parent)
-
-
-def _die_with(parent: int) -> None:
-    """End this process when ``parent`` ends, however it ends (even by SIGKILL), so no worker is orphaned.
-
-    On Linux the kernel does it at once (PR_SET_PDEATHSIG); elsewhere a thread watches the
-    parent's pid every second. A parent gone before we asked is noticed by the pid check.
-    """
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        set_parent_death_signal = 1  # PR_SET_PDEATHSIG, from <linux/prctl.h>
-        if ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL, 0, 0, 0) == 0:
-            if os.getppid() != parent:
-                os._exit(1)
-            return
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    yield from workers.map_forked(_check_one, paths[1:], count, options, transform)
 
 
 def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any] | None
@@ -248,6 +187,8 @@ def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any]
             submission = with_benchmarks(submission, options.benchmarks, chosen)
         earlier = None
         if options.history:
+            from .history import History
+
             database = History.reader(options.history)
             if database is not None:
                 earlier = database.earlier(submission.authority, chosen.id, submission.period)
@@ -259,6 +200,14 @@ def _check_one(path: Path, options: _Options, transform: Callable[[Result], Any]
         return None, error.problems, folders
     result = replace(evaluate(chosen, submission), earlier=earlier)
     return (transform(result) if transform else result), [], folders
+
+
+def check_one(metrics: str, pack: str | None = None) -> Result:
+    """The result of checking one metrics file (for explain and margins); InputError when it cannot be checked."""
+    run = check([metrics], pack=pack)
+    if run.problems:
+        raise InputError(run.problems)
+    return run.results[0]  # type: ignore[no-any-return]
 
 
 def _pack_folder(document: Document, option: str | None, on: datetime.date | None) -> Path:
@@ -281,3 +230,40 @@ def _with_shared_waivers(submission: Submission, document: Document, pack: Pack)
     if problems:
         raise InputError(problems)
     return replace(submission, waivers=submission.waivers + tuple(found))
+
+
+def exit_status(documents: Iterable[dict[str, Any]], fail_on: str) -> int:
+    """EXIT_FINDINGS when a judgement is at or worse than ``fail_on`` in any result document, else EXIT_OK;
+    BadValue when ``fail_on`` is neither 'never' nor a grade of every document's pack."""
+    failing = False
+    for doc in documents:
+        scores = {grade["id"]: grade["score"] for grade in doc["scale"]}
+        if fail_on != "never" and fail_on not in scores:
+            raise BadValue("fail_on", "--fail-on", f"{fail_on!r} is not a grade of pack {doc['pack']['id']} "
+                           f"({', '.join(scores)}) nor 'never'")
+        failing = failing or fail_on != "never" and any(
+            judgement["score"] is not None and judgement["score"] >= scores[fail_on] for judgement in doc["judgements"])
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def check_rank(documents: Sequence[dict[str, Any]], judgement_id: str) -> None:
+    """BadValue when the judgement several authorities are ranked by is not one of their pack's."""
+    ids = [judgement["id"] for judgement in documents[0]["judgements"]] if documents else []
+    if documents and judgement_id not in ids:
+        raise BadValue("rank", "--rank", f"no judgement {judgement_id!r}" + did_you_mean(judgement_id, ids))
+
+
+def record(database: str, documents: Sequence[dict[str, Any]]) -> tuple[list[Problem], str]:
+    """Record the result documents in a history database: its problems, or what was recorded, in a sentence."""
+    try:
+        from .history import History
+
+        history = History(database)
+        replaced = history.record(documents)
+        history.close()
+    except InputError as error:
+        return error.problems, ""
+    runs = "run" if len(documents) == 1 else "runs"
+    note = f", replacing {replaced} earlier {'run' if replaced == 1 else 'runs'} of the same authority, period " \
+           "and pack" if replaced else ""
+    return [], f"comply: recorded {len(documents)} {runs} in {database}{note}"

@@ -11,17 +11,16 @@ worded and positioned the same way, and says it is the first.
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import import_module
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from .loader import Document
-from .model import Problem
+from .loader import Document, PathKey, read_yaml
+from .model import InputError, Location, Problem
 from .problems import MAX_SHOWN
 
 _TYPE_WORDS = {
@@ -38,6 +37,7 @@ _TYPE_WORDS = {
 @cache
 def schema(name: str) -> dict[str, Any]:
     """The parsed JSON Schema ``schemas/NAME.schema.json``."""
+    import json
     from importlib import resources  # only on the error path: valid files never need the schema text
 
     text = resources.files("compliance").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
@@ -67,13 +67,35 @@ def _fast(name: str) -> Callable[[Any], Any]:
 
 def conforms(data: Any, name: str) -> bool:
     """Whether ``data`` fits schema ``name``: the fast check alone, with no message made."""
-    from fastjsonschema import JsonSchemaException
-
     try:
         _fast(name)(data)
-    except (JsonSchemaException, TypeError, ValueError, RecursionError):
+    except (TypeError, ValueError, RecursionError):  # the checks raise a ValueError (validators.__init__)
         return False
     return True
+
+
+def nowhere(where: PathKey) -> bool:
+    """No yes/no answer is expected anywhere in the file."""
+    return False
+
+
+def read_checked(path: str | Path, name: str, may_be_yes_no: Callable[[PathKey], bool] = nowhere) -> Document:
+    """Read a YAML file and check its shape against schema ``name``; InputError with every problem."""
+    document = read_yaml(path)
+    problems = shape_problems(document, name, may_be_yes_no)
+    if problems:
+        raise InputError(problems)
+    return document
+
+
+def shape_problems(document: Document, name: str, may_be_yes_no: Callable[[PathKey], bool] = nowhere) -> list[Problem]:
+    """What is wrong with a document's shape: a plain yes/no/on/off where ``may_be_yes_no`` says no answer
+    is expected, then every departure from schema ``name`` at a position not already blamed."""
+    found = [Problem(document.where(where), f"{text!r} is a YAML 1.1 boolean; write true or false, or quote it if "
+                                            "you mean text")
+             for where, text in document.yaml11_booleans.items() if not may_be_yes_no(where)]
+    flagged = {problem.location for problem in found}
+    return found + [problem for problem in validate(document, name) if problem.location not in flagged]
 
 
 def validate(document: Document, name: str) -> list[Problem]:
@@ -111,14 +133,15 @@ class _FastError:
 
 
 def _first_problem(document: Document, name: str) -> list[Problem]:
-    from fastjsonschema import JsonSchemaValueException
+    from .validators import JsonSchemaValueException
 
     try:
         _fast(name)(document.data)
     except JsonSchemaValueException as error:
         definition = error.definition if isinstance(error.definition, dict) else {}
-        found = _FastError(_path(document.data, error.path[1:]), error.rule, error.rule_definition, error.value,
-                           definition, error.message)
+        parts = [part for part in re.split(r"[.\[\]]+", error.name or "") if part][1:]  # data.metrics.x[0]
+        found = _FastError(_path(document.data, parts), error.rule, definition.get(error.rule or ""), error.value,
+                           definition, str(error))
         names = definition.get("propertyNames", {})
         if error.rule == "propertyNames" and isinstance(error.value, dict) and "pattern" in names:
             key = next((key for key in error.value if not re.search(names["pattern"], str(key))), None)
@@ -126,7 +149,7 @@ def _first_problem(document: Document, name: str) -> list[Problem]:
                 found = replace(found, validator="pattern", validator_value=names["pattern"], instance=key,
                                 schema=names)
         problems = _problems(document, found, Suggestions()) or [Problem(document.where(found.absolute_path),
-                                                                          error.message)]
+                                                                          str(error))]
     except (TypeError, ValueError, RecursionError) as error:
         problems = [Problem(document.where(()), f"the file does not fit its schema: {error}")]
     else:
@@ -151,7 +174,6 @@ def _path(data: Any, parts: list[str]) -> tuple[Any, ...]:
 
 
 def _problems(document: Document, error: Any, suggest: Suggestions) -> list[Problem]:
-    path = tuple(error.absolute_path)
     keyword = error.validator
     if keyword in ("oneOf", "anyOf") and error.context:
         # the alternative the value comes closest to (a result object, not an array of them) says what is wrong
@@ -164,54 +186,110 @@ def _problems(document: Document, error: Any, suggest: Suggestions) -> list[Prob
             branch = closest.relative_schema_path[0]
             return [problem for sub in error.context if sub.relative_schema_path[0] == branch
                     for problem in _problems(document, sub, suggest)]
-    where = document.where(path)
-    field = _field_name(path)
-    if keyword == "const":
-        return [Problem(where, f"{field or 'the value'} should be {error.validator_value!r}, "
-                               f"not {_describe(error.instance)}")]
-    if keyword == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        extra = [key for key in error.instance if key not in allowed]
-        return [
-            Problem(document.where_key(path + (key,)), _unknown_key(key, allowed, field, suggest))
-            for key in extra
-        ]
-    if keyword == "required" and "x-message" in error.schema:
-        return [Problem(where, f"{field}: {error.schema['x-message']}")]
-    if keyword == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return [Problem(where, f"{field or 'the file'} is missing the required key {missing!r}")]
-    if keyword == "type":
-        expected = _type_words(error.validator_value)
-        message = f"{field or 'the file'} should be {expected}, not {_describe(error.instance)}"
-        if "x-message" in error.schema:
-            message += f" ({error.schema['x-message']})"
-        elif isinstance(error.instance, str) and _is_number(error.instance) and "number" in error.validator_value:
-            message += "; remove the quotes"
-        elif isinstance(error.instance, str) and _is_number(error.instance.strip().removesuffix("%")) \
-                and error.instance.strip().endswith("%") and "number" in error.validator_value:
-            message += f"; write {error.instance.strip().removesuffix('%').strip()}, without the %"
-        return [Problem(where, message)]
-    if keyword == "enum":
-        choices = ", ".join(str(choice) for choice in error.validator_value)
-        hint = suggest(error.instance, [str(c) for c in error.validator_value])
-        return [Problem(where, f"{field}: {error.instance!r} is not one of: {choices}{hint}")]
-    if keyword == "pattern" and "x-message" in error.schema:
-        if isinstance(error.instance, str) and path + (error.instance,) in document.key_marks:
-            where = document.where_key(path + (error.instance,))  # a key failed propertyNames
-        return [Problem(where, f"{error.instance!r}: {error.schema['x-message']}")]
-    if keyword == "propertyNames":
-        return []  # reported by the 'pattern' error beneath it
-    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        relation = "at least" if "inimum" in keyword else "at most"
-        return [Problem(where, f"{field} should be {relation} {error.validator_value}, not {error.instance}")]
-    if keyword == "minLength":
-        return [Problem(where, f"{field} should not be empty")]
-    if keyword in ("minItems", "minProperties"):
-        return [Problem(where, f"{field} needs at least {error.validator_value} entr"
-                               + ("y" if error.validator_value == 1 else "ies"))]
+    path = tuple(error.absolute_path)
+    failed = _Failed(document, error, path, document.where(path), _field_name(path), suggest)
+    return _MESSAGES.get(keyword, _otherwise)(failed)
+
+
+class _Failed(NamedTuple):
+    """A jsonschema error, with where it is and the field it names."""
+
+    document: Document
+    error: Any
+    path: PathKey
+    where: Location
+    field: str
+    suggest: Suggestions
+
+
+def _const(failed: _Failed) -> list[Problem]:
+    error = failed.error
+    return [Problem(failed.where, f"{failed.field or 'the value'} should be {error.validator_value!r}, "
+                                  f"not {_describe(error.instance)}")]
+
+
+def _unknown_keys(failed: _Failed) -> list[Problem]:
+    allowed = list(failed.error.schema.get("properties", {}))
+    return [Problem(failed.document.where_key(failed.path + (key,)),
+                    _unknown_key(key, allowed, failed.field, failed.suggest))
+            for key in failed.error.instance if key not in allowed]
+
+
+def _required(failed: _Failed) -> list[Problem]:
+    error = failed.error
+    if "x-message" in error.schema:
+        return [Problem(failed.where, f"{failed.field}: {error.schema['x-message']}")]
+    missing = error.message.split("'")[1] if "'" in error.message else error.message
+    return [Problem(failed.where, f"{failed.field or 'the file'} is missing the required key {missing!r}")]
+
+
+def _type(failed: _Failed) -> list[Problem]:
+    error, instance = failed.error, failed.error.instance
+    message = f"{failed.field or 'the file'} should be {_type_words(error.validator_value)}, not {_describe(instance)}"
+    if "x-message" in error.schema:
+        message += f" ({error.schema['x-message']})"
+    elif isinstance(instance, str) and _is_number(instance) and "number" in error.validator_value:
+        message += "; remove the quotes"
+    elif isinstance(instance, str) and _is_number(instance.strip().removesuffix("%")) \
+            and instance.strip().endswith("%") and "number" in error.validator_value:
+        message += f"; write {instance.strip().removesuffix('%').strip()}, without the %"
+    return [Problem(failed.where, message)]
+
+
+def _enum(failed: _Failed) -> list[Problem]:
+    error = failed.error
+    choices = ", ".join(str(choice) for choice in error.validator_value)
+    hint = failed.suggest(error.instance, [str(c) for c in error.validator_value])
+    return [Problem(failed.where, f"{failed.field}: {error.instance!r} is not one of: {choices}{hint}")]
+
+
+def _pattern(failed: _Failed) -> list[Problem]:
+    error, where = failed.error, failed.where
+    if "x-message" not in error.schema:
+        return _otherwise(failed)
+    if isinstance(error.instance, str) and failed.path + (error.instance,) in failed.document.key_marks:
+        where = failed.document.where_key(failed.path + (error.instance,))  # a key failed propertyNames
+    return [Problem(where, f"{error.instance!r}: {error.schema['x-message']}")]
+
+
+def _bound(failed: _Failed) -> list[Problem]:
+    error = failed.error
+    relation = "at least" if "inimum" in error.validator else "at most"
+    return [Problem(failed.where, f"{failed.field} should be {relation} {error.validator_value}, not {error.instance}")]
+
+
+def _empty(failed: _Failed) -> list[Problem]:
+    return [Problem(failed.where, f"{failed.field} should not be empty")]
+
+
+def _too_few(failed: _Failed) -> list[Problem]:
+    least = failed.error.validator_value
+    return [Problem(failed.where, f"{failed.field} needs at least {least} entr" + ("y" if least == 1 else "ies"))]
+
+
+def _otherwise(failed: _Failed) -> list[Problem]:
+    error = failed.error
     message = error.message.replace(repr(error.instance), _describe(error.instance))  # never the whole value
-    return [Problem(where, f"{field}: {message}" if field else message)]
+    return [Problem(failed.where, f"{failed.field}: {message}" if failed.field else message)]
+
+
+#: What each JSON Schema keyword's failure says; any other keyword says what jsonschema says.
+_MESSAGES: dict[str, Callable[[_Failed], list[Problem]]] = {
+    "const": _const,
+    "additionalProperties": _unknown_keys,
+    "required": _required,
+    "type": _type,
+    "enum": _enum,
+    "pattern": _pattern,
+    "propertyNames": lambda failed: [],  # reported by the 'pattern' error beneath it
+    "minimum": _bound,
+    "maximum": _bound,
+    "exclusiveMinimum": _bound,
+    "exclusiveMaximum": _bound,
+    "minLength": _empty,
+    "minItems": _too_few,
+    "minProperties": _too_few,
+}
 
 
 def _is_number(text: str) -> bool:
@@ -253,6 +331,8 @@ class Suggestions:
 
 def did_you_mean(word: Any, choices: Any) -> str:
     """' (did you mean X?)' for the closest of ``choices``, or ''."""
+    import difflib  # only when something is misspelt
+
     match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
 

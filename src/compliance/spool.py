@@ -10,7 +10,6 @@ at a time from it, as often as it needs.
 from __future__ import annotations
 
 import pickle
-import tempfile
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
@@ -31,6 +30,8 @@ class Spool(Sequence[dict[str, Any]]):
             self._kept.append(document)
             return
         if self._file is None:
+            import tempfile  # only past KEPT results: a check of one file does not pay for it
+
             self._file = tempfile.TemporaryFile(prefix="comply-results-")  # noqa: SIM115 - open as long as the spool
         self._starts.append(self._file.seek(0, 2))
         pickle.dump(document, self._file, protocol=pickle.HIGHEST_PROTOCOL)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,15 +21,9 @@ from .model import (
     Unit,
     Waiver,
 )
-from .schema import Suggestions, conforms, did_you_mean, validate
+from .schema import Suggestions, conforms, did_you_mean, read_checked, shape_problems, validate
+from .units import UNITS, bounds
 
-_UNIT_WORDS = {
-    Unit.PERCENT: "a percentage",
-    Unit.COUNT: "a count",
-    Unit.RATE: "a rate",
-    Unit.DAYS: "a number of days",
-    Unit.NUMBER: "a number",
-}
 _NUMBER_FIELDS = ("national", "region", "neighbours", "target")
 
 
@@ -54,9 +47,7 @@ def read_metrics_leniently(path: str | Path) -> tuple[Document, list[Problem]]:
         problems = validate(document, "metrics")
     else:
         document = read_yaml(path)
-        problems = _yaml11_problems(document, _may_be_yes_no)
-        flagged = {problem.location for problem in problems}
-        problems += [p for p in validate(document, "metrics") if p.location not in flagged]
+        problems = shape_problems(document, "metrics", may_be_yes_no)
     if not problems:
         return document, []
     data = document.data
@@ -64,35 +55,18 @@ def read_metrics_leniently(path: str | Path) -> tuple[Document, list[Problem]]:
     metrics = data.get("metrics") if isinstance(data, dict) else None
     # the fast check only: a file with thousands of mistakes must not make thousands of messages twice
     if not isinstance(metrics, dict) or not conforms({**header, "metrics": {}}, "metrics") \
-            or any(where[:1] != ("metrics",) for where in document.yaml11_booleans if not _may_be_yes_no(where)):
+            or any(where[:1] != ("metrics",) for where in document.yaml11_booleans if not may_be_yes_no(where)):
         raise InputError(problems)
     kept = {metric_id: entry for metric_id, entry in metrics.items()
             if conforms({**header, "metrics": {metric_id: entry}}, "metrics")
-            and not any(where[:2] == ("metrics", metric_id) and not _may_be_yes_no(where)
+            and not any(where[:2] == ("metrics", metric_id) and not may_be_yes_no(where)
                         for where in document.yaml11_booleans)}
     document.data = {**header, "metrics": kept}
     return document, problems
 
 
-def _yaml11_problems(document: Document, may_be_yes_no: Callable[[PathKey], bool]) -> list[Problem]:
-    return [Problem(document.where(where), f"{text!r} is a YAML 1.1 boolean; write true or false, "
-                                           "or quote it if you mean text")
-            for where, text in document.yaml11_booleans.items() if not may_be_yes_no(where)]
-
-
-def _read_checked(path: str | Path, schema_name: str, may_be_yes_no: Callable[[PathKey], bool]) -> Document:
-    """Read a file and check its shape; a plain yes/no/on/off is refused where no answer is expected."""
-    document = read_yaml(path)
-    problems = _yaml11_problems(document, may_be_yes_no)
-    flagged = {problem.location for problem in problems}
-    problems += [p for p in validate(document, schema_name) if p.location not in flagged]
-    if problems:
-        raise InputError(problems)
-    return document
-
-
-def _may_be_yes_no(where: PathKey) -> bool:
-    """Whether a yes/no answer can stand here (the catalogue says if it must)."""
+def may_be_yes_no(where: PathKey) -> bool:
+    """Whether a yes/no answer can stand here in a metrics file (the catalogue says if it must)."""
     return (len(where) == 2 and where[0] == "metrics") or (
         len(where) >= 3 and where[0] == "metrics" and where[2] in ("value", "previous", "history"))
 
@@ -127,7 +101,7 @@ def build_submission(document: Document, pack: Pack) -> Submission:
 
 def read_benchmarks(path: str | Path) -> Document:
     """A shared benchmarks file, checked against its schema."""
-    return _read_checked(path, "benchmarks", lambda where: False)
+    return read_checked(path, "benchmarks")
 
 
 def with_benchmarks(submission: Submission, document: Document, pack: Pack) -> Submission:
@@ -183,7 +157,7 @@ def with_earlier(submission: Submission, earlier: Earlier) -> Submission:
 
 def read_waivers(path: str | Path) -> Document:
     """A shared waivers file, checked against its schema."""
-    return _read_checked(path, "waivers", lambda where: False)
+    return read_checked(path, "waivers")
 
 
 def waivers_for(document: Document, path: PathKey, pack: Pack, problems: list[Problem]) -> list[Waiver]:
@@ -347,7 +321,7 @@ class _Checker:
         return self._number(metric, raw, path, what)
 
     def _number(self, metric: Metric, raw: Any, path: PathKey, what: str) -> Any:
-        word = _UNIT_WORDS.get(metric.unit, "a number")
+        word = UNITS[metric.unit].noun
         if metric.is_boolean:
             self.problem(path, f"{metric.id}: {what} cannot be given for a yes/no metric")
             return raw
@@ -361,9 +335,10 @@ class _Checker:
         if metric.unit is Unit.COUNT and raw != int(raw) and what != "neighbours":  # a mean of counts need not be whole
             self.problem(path, f"{metric.id}: {what} should be a whole number (a count), not {raw}")
             return raw
-        low, high = _range(metric)
+        low, high = bounds(metric)
         if low is not None and raw < low or high is not None and raw > high:
-            span = f"{_show(low)}-{_show(high)}" if high is not None else f"at least {_show(low)}"
+            span = f"{_show(low)}-{_show(high)}" if low is not None and high is not None else \
+                f"at least {_show(low)}" if low is not None else f"at most {_show(high)}"
             self.problem(path, f"{metric.id}: {what} {_show(raw)} is out of range for {word} ({span})")
         return int(raw) if metric.unit is Unit.COUNT and raw == int(raw) else raw
 
@@ -379,18 +354,6 @@ def _estimated_fields(estimated: bool | list[str]) -> frozenset[str]:
     if estimated is True:
         return frozenset({"value"})
     return frozenset(estimated or ())
-
-
-def _range(metric: Metric) -> tuple[float | None, float | None]:
-    low: float | None = 0.0
-    high: float | None = 100.0 if metric.unit is Unit.PERCENT else None
-    if metric.unit is Unit.NUMBER:
-        low = None
-    if metric.minimum is not None:
-        low = metric.minimum if low is None else max(low, metric.minimum)
-    if metric.maximum is not None:
-        high = metric.maximum if high is None else min(high, metric.maximum)
-    return low, high
 
 
 def _show(number: float | None) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .loader import Document, read_yaml
 from .model import InputError, Location, Pack, Problem, Rule
-from .schema import did_you_mean, validate
+from .schema import did_you_mean, shape_problems
 
 FILE = "traceability.yaml"
 #: What an item of the trace can be, with how the table shows it.
@@ -48,7 +48,7 @@ def read(folder: Path) -> Traceability | None:
     if not path.is_file():
         return None
     document = read_yaml(path)
-    problems = validate(document, "traceability")
+    problems = shape_problems(document, "traceability")
     problems += [Problem(document.where_key(("trace", key)), f"trace: {key!r} is not a paragraph number")
                  for key in document.data.get("trace", {}) if not str(key).isdigit()]
     if problems:
@@ -130,6 +130,18 @@ def check(folder: Path, pack: Pack) -> list[Problem]:
     except InputError as error:
         return error.problems
     return problems(pack, trace) if trace else []
+
+
+def document(pack: Pack) -> str:
+    """comply rules trace: the pack's source paragraph by paragraph; InputError when it has no trace, or its
+    trace and its rules disagree."""
+    traced = read(Path(pack.path))
+    if traced is None:
+        raise InputError([Problem(Location(pack.path), f"pack {pack.id} has no {FILE}")])
+    found = problems(pack, traced)
+    if found:
+        raise InputError(found)
+    return render(pack, traced)
 
 
 def render(pack: Pack, trace: Traceability) -> str:

@@ -5,7 +5,7 @@ SCHEMA_SHA256 = "9bfbdc1de9f8e7f3707155bc37954cf8aa2934b055c0294aeca150fde02832f
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

@@ -5,7 +5,7 @@ SCHEMA_SHA256 = "e61da8923ab9a4dab9573a4986a55ed354bd421a8d9e9382dbd16c20de89ee9
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

@@ -5,7 +5,7 @@ SCHEMA_SHA256 = "0b37bb8a3da236971fb024bc870bf491f9d67ad42dc073c652c11e586e01748
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

@@ -4,7 +4,7 @@
 SCHEMA_SHA256 = "b623d9e16527622910ec2a39b4c6c4de4e30572fe1020e7091f3a4cf7cba578c"
 VERSION = "2.22.3"
 from decimal import Decimal
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 NoneType = type(None)

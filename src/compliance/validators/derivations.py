@@ -5,7 +5,7 @@ SCHEMA_SHA256 = "571373f10eb8dd67c5ca64fe6c149e919d1fb6fc897eba778a42d7221e8cc74
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

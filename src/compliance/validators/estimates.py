@@ -5,7 +5,7 @@ SCHEMA_SHA256 = "43540fd70f047cc265aa15bd9d4831171d135c4dbec0db90d80f7e39ed48932
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

@@ -5,7 +5,7 @@ SCHEMA_SHA256 = "8f66fc72846543493087878978b58972fee7f693add9404ba28daf344d6e76b
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

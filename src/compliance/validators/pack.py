@@ -5,7 +5,7 @@ SCHEMA_SHA256 = "526ad093526fb5f39cfab3ccd76ee2eee86bd684aaaba92f2a096d6ab0e6491
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

@@ -4,7 +4,7 @@
 SCHEMA_SHA256 = "de580d12085ddd5e58e07f72b2b2b2a402b18fd91c333f311f74d06308dd115b"
 VERSION = "2.22.3"
 from decimal import Decimal
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 NoneType = type(None)

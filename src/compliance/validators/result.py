@@ -4,7 +4,7 @@
 SCHEMA_SHA256 = "0c0e98a535a8cfa7c862314d97f57e6101304171660dd20f81892bc7680a924b"
 VERSION = "2.22.3"
 from decimal import Decimal
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 NoneType = type(None)

@@ -5,7 +5,7 @@ SCHEMA_SHA256 = "67c37edffbf37a35e264b3676604f3be7bc59eeedcd3a9f1a260bce982b4c58
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

@@ -4,7 +4,7 @@
 SCHEMA_SHA256 = "f6716e6d3db1447c3a9895a2a05f2ab7aa148301583f2aeeef83f32fc5991fea"
 VERSION = "2.22.3"
 from decimal import Decimal
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 NoneType = type(None)

@@ -5,7 +5,7 @@ SCHEMA_SHA256 = "3e560c6f3a95aa5872a5d9fa40363fc9073252c2c72dd813a1e47dbfe88c628
 VERSION = "2.22.3"
 from decimal import Decimal
 import re
-from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+from . import JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

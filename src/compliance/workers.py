@@ -1,0 +1,83 @@
+"""Worker processes for a regional run: one per core, each forked with the loaded pack, each ending with its parent."""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from itertools import repeat
+from typing import Any
+
+
+def map_forked(function: Callable[..., Any], items: Iterable[Any], workers: int, *arguments: Any) -> Iterator[Any]:
+    """``function(item, *arguments)`` for each item, in forked worker processes, in the items' order.
+
+    Ctrl-C, SIGTERM, or a caller that stops reading stops the workers too.
+    """
+    import multiprocessing  # here: a single check does not pay for importing them
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start,
+                                   initargs=(os.getpid(),))
+    except (ImportError, OSError, NotImplementedError, ValueError):  # no pool can be made here: one process
+        yield from (function(item, *arguments) for item in items)
+        return
+    with pool:
+        try:
+            yield from pool.map(function, items, *(repeat(argument) for argument in arguments), chunksize=4)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            for worker in multiprocessing.active_children():
+                worker.terminate()  # one may be waiting on a file (a pipe) for ever: do not wait for it
+            raise
+
+
+def count(files: int) -> int:
+    """Worker processes for a run: one per core for eight files or more; COMPLY_WORKERS overrides."""
+    configured = os.environ.get("COMPLY_WORKERS", "")
+    if configured.isdigit() and int(configured) > 0:
+        wanted = int(configured)
+    else:
+        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if files < 8 or not hasattr(os, "fork") or sys.platform == "emscripten":  # the browser has os.fork, unusable
+        return 1
+    return max(1, min(wanted, files // 4))
+
+
+def _start(parent: int) -> None:
+    """In each worker: Ctrl-C is the parent's to handle, SIGTERM or SIGHUP ends it, it dies with ``parent``, and
+    it collects garbage (a check leaves a few hundred cycles; a worker checks thousands of files)."""
+    gc.enable()  # the parent froze what it had loaded: no collection here walks the pack
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):  # the parent turns these into KeyboardInterrupt; a worker just ends
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """End this process when ``parent`` ends, however it ends (even by SIGKILL), so no worker is orphaned.
+
+    On Linux the kernel does it at once (PR_SET_PDEATHSIG); elsewhere a thread watches the
+    parent's pid every second. A parent gone before we asked is noticed by the pid check.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        set_parent_death_signal = 1  # PR_SET_PDEATHSIG, from <linux/prctl.h>
+        if ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL, 0, 0, 0) == 0:
+            if os.getppid() != parent:
+                os._exit(1)
+            return
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
