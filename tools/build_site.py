@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE = "314.0.7"  # Python 3.14 in the browser
 #: the pure wheels, pinned; micropip comes at the version the Pyodide release names
-WHEELS = ["click==8.5.1", "tabulate==0.10.0", "fastjsonschema==2.22.3", "jinja2==3.1.6", "openpyxl==3.1.5",
+WHEELS = ["click==8.5.1", "tabulate==0.10.0", "jinja2==3.1.6", "openpyxl==3.1.5",
           "et_xmlfile==2.0.0"]
 #: built from source, as pure Python (their C speed-ups are optional, and absent in the browser)
 SOURCES = {"pyyaml==6.0.3": {"PYYAML_FORCE_LIBYAML": "0"}, "markupsafe==3.0.3": {"CC": "false"}}
