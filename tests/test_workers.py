@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MINI
+from .conftest import MINI, ROOT
 
 PROC = Path("/proc")
 
@@ -88,3 +88,27 @@ def test_a_worker_collects_garbage_though_the_check_turned_collection_off():
             "workers._start(os.getppid())\nprint(gc.isenabled(), gc.get_freeze_count() > 0)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout == "True True\n", result.stderr
+
+
+@pytest.mark.parametrize("delay", [0.4, 0.6, 0.8])
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_region_stopped_at_any_moment_says_so_plainly_and_ends(tmp_path, signal_number, delay):
+    """Whenever the signal lands (starting workers, checking, collecting), the run ends promptly and says what it
+    wrote, never with a traceback from the pool's own threads."""
+    stoke = (ROOT / "examples" / "stoke-on-trent-2011" / "metrics.yaml").read_text()
+    region = tmp_path / "region"
+    region.mkdir()
+    for number in range(100):  # a second and more of work for two workers
+        (region / f"a{number:03d}.yaml").write_text(stoke.replace("authority: Stoke-on-Trent", f"authority: A{number}"))
+    process = subprocess.Popen([sys.executable, "-m", "compliance", "check", str(region),
+                                "-o", str(tmp_path / "out.json"), "-q", "--fail-on", "never"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "COMPLY_WORKERS": "2"})
+    time.sleep(delay)
+    process.send_signal(signal_number)
+    _, stderr = process.communicate(timeout=60)
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+    out = tmp_path / "out.json"
+    said = f"wrote {out}; no other" if out.exists() else "no"
+    assert process.returncode == 0 or (process.returncode, stderr.splitlines()[-1:]) == (
+        2, [f"comply: interrupted; {said} output file was changed"])

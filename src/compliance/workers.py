@@ -7,32 +7,36 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from itertools import repeat
+from functools import partial
 from typing import Any
 
 
 def map_forked(function: Callable[..., Any], items: Iterable[Any], workers: int, *arguments: Any) -> Iterator[Any]:
     """``function(item, *arguments)`` for each item, in forked worker processes, in the items' order.
 
-    Ctrl-C, SIGTERM, or a caller that stops reading stops the workers too.
+    Ctrl-C, SIGTERM, or a caller that stops reading stops the workers too: multiprocessing's Pool, whose
+    terminate() ends its workers and its own threads whatever they were doing (concurrent.futures' pool,
+    cancelled part-way, could print a traceback from its manager thread, or leave the parent waiting).
     """
     import multiprocessing  # here: a single check does not pay for importing them
-    from concurrent.futures import ProcessPoolExecutor
 
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start,
-                                   initargs=(os.getpid(),))
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start, initargs=(os.getpid(),))
     except (ImportError, OSError, NotImplementedError, ValueError):  # no pool can be made here: one process
         yield from (function(item, *arguments) for item in items)
         return
-    with pool:
-        try:
-            yield from pool.map(function, items, *(repeat(argument) for argument in arguments), chunksize=4)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            for worker in multiprocessing.active_children():
-                worker.terminate()  # one may be waiting on a file (a pipe) for ever: do not wait for it
-            raise
+    try:
+        yield from pool.imap(partial(_call, function, arguments), items, chunksize=4)
+        pool.close()
+    except BaseException:
+        pool.terminate()  # one may be waiting on a file (a pipe) for ever: do not wait for it
+        raise
+    finally:
+        pool.join()
+
+
+def _call(function: Callable[..., Any], arguments: tuple[Any, ...], item: Any) -> Any:
+    return function(item, *arguments)
 
 
 def count(files: int) -> int:
