@@ -244,8 +244,23 @@ def test_every_output_says_what_a_local_pack_changed_and_why(tmp_path, suffix):
                          for cell in row if cell)
     else:
         text = path.read_text()
+    flat = " ".join(text.split())  # however a format wraps it
     assert "SG-HEALTH-AE-NURSES" in text
-    assert "registered children" in text and "nurses on" in " ".join(text.split())  # the reason, however wrapped
+    assert "registered children" in text and "nurses on" in flat  # disabled, and why
+    if suffix == ".json":
+        assert {"rule": "LAC-PERF-IRO-CASELOADS", "pack": "stoke-local-targets", "changed": ["bands"],
+                "reason": "The corporate parenting panel set a local target of 60 children per IRO in 2011."} \
+            in json.loads(text)["pack"]["overridden"]
+    else:
+        assert "LAC-PERF-IRO-CASELOADS" in text and "bands changed by stoke-local-targets" in flat  # overridden
+    assert "a local target of 60 children per IRO" in flat  # and why
+
+
+def test_explain_says_where_a_local_pack_changed_a_rule_and_why():
+    result = comply("explain", "LAC-PERF-IRO-CASELOADS", STOKE, "--pack", LOCAL)
+    assert result.exit_code == 0, result.output
+    assert f"bands changed by stoke-local-targets at {LOCAL / 'pack.yaml'}:10:3: The corporate parenting panel " \
+        "set a local target of 60 children per IRO in 2011." in result.stdout
 
 
 def test_mini_pack_renders_in_every_format(tmp_path):

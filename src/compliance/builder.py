@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import catalogue, estimates, expressions, extends, judgements, rulefiles
+from .cache import files_digest
 from .loader import Document, PathKey, one_line
 from .model import (
     Band,
@@ -124,6 +125,11 @@ class PackBuilder:
             extends=((parent.id, parent.version), *parent.extends) if parent else (),
             parent_paths=(parent.path, *parent.parent_paths) if parent else (),
             disabled=(*(parent.disabled if parent else ()), *data.get("disable", {}).items()),
+            overridden=(*(parent.overridden if parent else ()),
+                        *((rule_id, data["id"], tuple(changes), one_line(changes.get("rationale", "")) or "",
+                           str(header.where_key(("override", rule_id))))
+                          for rule_id, changes in data.get("override", {}).items())),
+            digest=files_digest(str(self.folder)),
             indicators=indicators,
             estimates=estimated,
             calibration=calibration or (parent.calibration if parent else ""),

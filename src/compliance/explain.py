@@ -27,6 +27,9 @@ def explain(result: Result, rule: Rule) -> str:
     lines = [
         f"{rule.id}: {rule.title}",
         f"  defined at {rule.location}; cites {', '.join(rule.cites)}",
+        *[f"  {', '.join(key for key in keys if key != 'rationale') or 'its rationale'} changed by {by} at {where}"
+          + (f": {reason}" if reason else "") for rule_id, by, keys, reason, where in pack.overridden
+          if rule_id == rule.id],
         "",
         f"{submission.authority}, {submission.period} ({submission.path})",
         f"  {metric.id} ({metric.title}): "

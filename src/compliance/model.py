@@ -252,6 +252,11 @@ class Pack:
     extends: tuple[tuple[str, str], ...] = ()
     #: (rule id, reason) for each rule a local pack switched off
     disabled: tuple[tuple[str, str], ...] = ()
+    #: each rule a pack extending another changed: (rule id, the pack that changed it, the keys it changed,
+    #: its rationale for the change or "", where the change is written)
+    overridden: tuple[tuple[str, str, tuple[str, ...], str, str], ...] = ()
+    #: sha256 of the pack's own files, as they were when it was built (cache.files_digest)
+    digest: str = ""
     #: the folders of the packs this one extends, nearest first
     parent_paths: tuple[str, ...] = ()
     indicators: tuple[Indicator, ...] = ()

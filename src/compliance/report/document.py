@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..cache import files_digest
 from ..loader import MAX_NUMBER
 from ..model import (
     Finding,
@@ -51,9 +50,11 @@ def document(result: Result, *, fail_on: str, rank: str | None = None,
             "id": pack.id,
             "version": pack.version,
             "title": pack.title,
-            "sha256": files_digest(pack.path),
+            "sha256": pack.digest,
             "extends": [{"id": pack_id, "version": version} for pack_id, version in pack.extends],
             "disabled": [{"rule": rule_id, "reason": reason} for rule_id, reason in pack.disabled],
+            "overridden": [{"rule": rule_id, "pack": by, "changed": [key for key in keys if key != "rationale"],
+                            "reason": reason} for rule_id, by, keys, reason, _ in pack.overridden],
             "source": {
                 "title": pack.source.title,
                 "publisher": pack.source.publisher,

@@ -193,7 +193,7 @@ def local_changes(doc: dict[str, Any]) -> list[dict[str, str]]:
     changes = [{"change": "disabled", "rule": item["rule"], "detail": item["reason"]}
                for item in pack.get("disabled", [])]
     for item in pack.get("overridden", []):
-        detail = "changed " + ", ".join(item["changed"])
+        detail = f"{', '.join(item['changed']) or 'its rationale'} changed by {item['pack']}"
         changes.append({"change": "overridden", "rule": item["rule"],
                         "detail": detail + (f": {item['reason']}" if item.get("reason") else "")})
     return changes
