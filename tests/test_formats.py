@@ -360,3 +360,13 @@ def test_a_regions_xlsx_counts_each_judgements_grades_with_a_native_chart(tmp_pa
     assert "<barChart>" in xml and '<grouping val="stacked" />' in xml
     assert "<f>'Grades across authorities'!B1</f>" in xml  # the first grade's counts, titled by their header
     assert f"<strRef><f>'Grades across authorities'!$A$2:$A${len(rows) + 1}</f></strRef>" in xml
+
+
+@pytest.mark.parametrize(("unit", "value", "shown"), [("days", 1, "1 day"), ("days", 12, "12 days"),
+                                                      ("percent", 84.63, "84.6%"), ("count", 12.0, "12")])
+def test_a_figure_reads_the_same_in_the_tables_as_in_the_evidence(unit, value, shown):
+    from compliance.model import Unit
+    from compliance.report.shape import value_text
+    from compliance.units import with_unit
+
+    assert value_text({"value": value, "unit": unit}) == with_unit(Unit(unit), value) == shown

@@ -6,7 +6,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .. import periods
-from ..model import BENCHMARK_WORDS, TIMESCALES
+from ..model import BENCHMARK_WORDS, TIMESCALES, Unit
+from ..units import with_unit
 
 
 def _by_period(item: tuple[str, Any]) -> Any:
@@ -126,13 +127,7 @@ def value_text(finding: dict[str, Any]) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    unit = finding["unit"]
-    if unit in ("percent", "rate"):
-        text = f"{value:.1f}" + ("%" if unit == "percent" else "")
-    elif unit == "count":
-        text = str(int(value))
-    else:
-        text = f"{value:g}" + (" days" if unit == "days" else "")
+    text = with_unit(Unit(finding["unit"]), value)  # 84.6%, 12 days, 1 day: as the evidence sentences write it
     if finding.get("denominator") is not None:
         text += f" ({finding['numerator']} of {finding['denominator']})"
     return text
