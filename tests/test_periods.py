@@ -155,3 +155,16 @@ def test_a_period_past_the_calendar_is_refused_not_recorded(tmp_path, where, per
     result = CliRunner().invoke(main, ["check", str(path), "--pack", str(MINI), "--record", str(db)])
     assert result.exit_code == 2 and message in result.stderr and "internal error" not in result.stderr
     assert not db.exists() or "9999" not in CliRunner().invoke(main, ["history", "--db", str(db)]).output
+
+
+def test_a_files_own_history_gives_its_previous_figure(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text('authority: Anytown\nperiod: "2010-11"\nmetrics:\n'
+                    '  lac_offending_pct: {value: 6.0, history: {"2008-09": 8.0, "2009-10": 7.1}}\n')
+    run = json.loads(comply("check", path, "--format", "json", "--fail-on", "never").stdout)
+    finding = next(f for f in run["findings"] if f["rule"] == "LAC-CAP-OFFENDING-FALLING")
+    assert finding["status"] == "graded" and finding["benchmarks"]["previous"] == 7.1
+    path.write_text('authority: Anytown\nperiod: "2010-11"\nmetrics:\n'
+                    '  lac_offending_pct: {value: 6.0, previous: 5.0, history: {"2009-10": 7.1}}\n')
+    run = json.loads(comply("check", path, "--format", "json", "--fail-on", "never").stdout)
+    assert next(f for f in run["findings"] if f["rule"] == "LAC-CAP-OFFENDING-FALLING")["benchmarks"]["previous"] == 5

@@ -250,6 +250,11 @@ class _Checker:
         if len(self.problems) > before or value is None:
             return None
         figure, numerator, denominator = value
+        estimated = _estimated_fields(long_form.get("estimated", False))
+        if "previous" not in benchmarks and history:  # the file's own latest earlier period is its previous figure
+            benchmarks["previous"] = history[max(history, key=periods.order)]
+            if "history" in estimated:
+                estimated = estimated | {"previous"}
         return MetricValue(
             metric=metric_id,
             value=figure,
@@ -259,7 +264,7 @@ class _Checker:
             benchmarks=benchmarks,
             history=history,
             note=long_form.get("note"),
-            estimated=_estimated_fields(long_form.get("estimated", False)),
+            estimated=estimated,
             rank=rank,
         )
 
