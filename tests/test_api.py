@@ -53,3 +53,17 @@ def test_render_refuses_an_unknown_format_and_status_an_unknown_grade():
 
 def test_packs_lists_the_bundled_packs():
     assert {"ofsted-slac-2011", "ofsted-ilacs"} <= set(api.packs())
+
+
+def test_a_run_is_a_context_manager_that_lets_go_of_its_spool(tmp_path, monkeypatch):
+    from compliance import spool
+
+    monkeypatch.setattr(spool, "KEPT", 1)  # the second document and later go to the spool's file
+    for number in range(3):
+        (tmp_path / f"a{number}.yaml").write_text(STOKE.read_text().replace("authority: Stoke-on-Trent",
+                                                                           f"authority: A{number}", 1))
+    with api.run([tmp_path], fail_on="never") as running:
+        assert [doc["authority"] for doc in running.results] == ["A0", "A1", "A2"]
+        kept = running.results._file
+        assert kept is not None and not kept.closed
+    assert kept.closed

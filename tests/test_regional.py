@@ -71,3 +71,16 @@ def test_the_benchmark_script_runs(tmp_path):
     lines = done.stdout.splitlines()
     assert lines[0].startswith("comply benchmark: CPython")
     assert any(line.startswith("check 10 authorities, large pack, json") for line in lines)
+
+
+def test_a_folder_keeps_its_waivers_and_benchmarks_beside_the_authorities_files(tmp_path, monkeypatch):
+    stoke = (ROOT / "examples" / "stoke-on-trent-2011" / "metrics.yaml").read_text()
+    for name in ("Stoke-on-Trent", "Other Town"):
+        (tmp_path / f"{name}.yaml").write_text(stoke.replace("authority: Stoke-on-Trent", f"authority: {name}", 1))
+    (tmp_path / "waivers.yaml").write_text("waivers:\n  - {rule: LAC-EWB-CARE-LEAVERS-NEET, reason: being fixed, "
+                                           "agreed_by: the panel, expires: 2099-01-01}\n")
+    (tmp_path / "comply.yaml").write_text("waivers: waivers.yaml\nfail_on: never\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", ".", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert sorted(doc["authority"] for doc in json.loads(result.stdout)) == ["Other Town", "Stoke-on-Trent"]

@@ -47,8 +47,9 @@ def run(paths: Sequence[str | Path], *, pack: str | None = None, fail_on: str = 
         strict: bool = False, only: Sequence[str] = (), waivers: str | None = None,
         benchmarks: str | None = None, history: str | None = None, rank: str | None = None,
         on_file: Callable[[int, int], None] | None = None) -> CheckRun:
-    """Check metrics files lazily: ``.results`` gives each file's result document as it is checked
-    (a region is never held whole), ``.problems`` the files that could not be; close it when done."""
+    """Check metrics files: ``.results`` is each file's result document, in order, a region's kept on disk
+    and read back one at a time (never held whole), ``.problems`` the files that could not be checked. Use it
+    as a context manager (``with api.run(paths) as run:``), or close it when done."""
     from .report.document import document
     from .runner import check as run_check
 

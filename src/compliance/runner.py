@@ -45,6 +45,12 @@ class CheckRun:
         if isinstance(self.results, Spool):
             self.results.close()
 
+    def __enter__(self) -> CheckRun:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
+
 
 def metrics_paths(arguments: list[str]) -> tuple[list[Path], list[Problem], bool]:
     """The files named, a folder meaning its *.yaml and *.yml files sorted by name.
@@ -120,6 +126,8 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
     worker processes, one per core; the order of the results is the order of the files.
     """
     paths, problems, several = metrics_paths(arguments)
+    shared = {Path(name).resolve() for name in (waivers, benchmarks) if name}
+    paths = [path for path in paths if path.resolve() not in shared]  # a folder holding the run's waivers file
     run = CheckRun(problems=problems, several=several)
     if several and transform is not None:
         run.results = Spool()  # a region's documents on disk, not in memory
