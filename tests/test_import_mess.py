@@ -188,7 +188,8 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=_TEXT, code=st.one_of(_TEXT, st.sampled_from(["yes", "no", "E06: 21", "0x1F", "012", "1:30", "~",
                                                           "null", "&a", "*a", "!!python/object", "- x", "#", "@x"])),
-       count=st.integers(0, 20))
+       count=st.one_of(st.integers(-5, 40), st.floats(-5, 40, allow_nan=False).map(lambda f: f"{f:.2f}"),
+                       st.integers(0, 100).map(lambda n: f"{n}%")))
 def test_every_file_import_writes_checks_cleanly(tmp_path_factory, name, code, count):
     tmp_path = tmp_path_factory.mktemp("import")
     rows = [*ROWS[:3], f"2024,Local authority,Inner London,201,{code},{name},{count},20", ROWS[4]]

@@ -23,7 +23,7 @@ import yaml
 
 from .inspections import Inspection, last_before, read_inspections
 from .loader import Document
-from .model import InputError, Location, Metric, Pack, Polarity, Problem
+from .model import InputError, Location, Metric, Pack, Polarity, Problem, Unit
 from .schema import did_you_mean, read_checked
 from .tables import (
     AUTHORITY,
@@ -39,6 +39,7 @@ from .tables import (
     number,
     read_grouping,
 )
+from .units import bounds
 
 
 def read_adapter(reference: str, pack: Pack, near: Path | None = None) -> Document:
@@ -73,8 +74,8 @@ def read_adapter(reference: str, pack: Pack, near: Path | None = None) -> Docume
 class _Year:
     """One adapter's tables for one year ending 31 March, and the figures they give."""
 
-    def __init__(self, adapter: Document, year: int) -> None:
-        self.adapter, self.year = adapter, year
+    def __init__(self, adapter: Document, year: int, metrics: dict[str, Metric]) -> None:
+        self.adapter, self.year, self.metrics = adapter, year, metrics
         self.data: dict[str, Any] = adapter.data
         self.tables = {name: Table(name, Path(spec["file"])) for name, spec in self.data["tables"].items()}
         self._everyone: dict[str, dict[str, float]] = {}
@@ -107,7 +108,8 @@ class _Year:
             parts[part] = total
         if "denominator" in parts and not parts["denominator"]:
             return None, "the denominator is 0"
-        return parts, ""
+        wrong = _impossible(self.metrics[metric_id], parts)
+        return (None, f"{wrong} in {table.path.name}") if wrong else (parts, "")
 
     def value(self, metric_id: str, level: str, key: str) -> float | None:
         parts, _ = self.figure(metric_id, level, key)
@@ -181,6 +183,25 @@ class _Year:
         return figures, notes
 
 
+def _impossible(metric: Metric, parts: dict[str, float]) -> str:
+    """Why a table's figure cannot be the metric's (a count below 0, a numerator above its denominator, a
+    percentage past 100), or "": such a figure is left out, with why, and never reaches a benchmark or a rank."""
+    for part in ("numerator", "denominator"):  # counts of children (a caseload's denominator may be FTE)
+        if part in parts and parts[part] < 0:
+            return f"the {part} {parts[part]:g} is below 0"
+    if metric.unit is Unit.PERCENT and "numerator" in parts:  # written as a fraction, as a metrics file holds it
+        for part in ("numerator", "denominator"):
+            if not float(parts[part]).is_integer():
+                return f"the {part} {parts[part]:g} is not a whole number"
+        if parts["numerator"] > parts["denominator"]:
+            return f"the numerator {parts['numerator']:g} is larger than the denominator {parts['denominator']:g}"
+    low, high = bounds(metric)
+    value = as_value(parts)
+    if (low is not None and value < low) or (high is not None and value > high):
+        return f"{value:g} is out of range for {metric.title.lower()}"
+    return ""
+
+
 def as_value(parts: dict[str, float]) -> float:
     if "value" in parts:
         return parts["value"]
@@ -208,7 +229,7 @@ class Importer:
             raise InputError([Problem(adapter.where(("periods",)), f"the adapter {data['id']} is for "
                                       f"{', '.join(data['periods'])}, not {period}")])
         self.year = int(period[:4]) + 1  # 2010-11 is the year ending 31 March 2011
-        self.current = _Year(adapter, self.year)
+        self.current = _Year(adapter, self.year, pack.metrics)
         self.tables = self.current.tables
         self.before: _Year | None = None
         self.before_missing = ""
@@ -232,7 +253,7 @@ class Importer:
         candidates = [read_adapter(reference, self.pack, near=Path(self.adapter.path).parent)
                       for reference in columns(self.adapter.data["previous"])]
         before = next((c for c in candidates if wanted in c.data["periods"]), candidates[0])
-        return _Year(before, self.year - 1)
+        return _Year(before, self.year - 1, self.pack.metrics)
 
     def _groupings(self) -> list[Grouping]:
         """The neighbour groupings for this period, the one in force first; the others serve the
