@@ -138,3 +138,24 @@ def test_a_chain_of_local_packs(tmp_path):
     pack = build_pack(folder)
     assert pack.extends == (("stoke-local-targets", "1.0.0"), ("ofsted-slac-2011", "1.0.0"))
     assert [rule_id for rule_id, _ in pack.disabled] == ["SG-HEALTH-AE-NURSES", "SG-SAFE-CRB"]
+
+
+def test_packs_extending_packs_hundreds_deep_are_refused_at_a_line_not_a_crash(tmp_path):
+    for number in range(400):
+        folder = tmp_path / f"p{number}"
+        folder.mkdir()
+        parent = "ofsted-slac-2011" if number == 0 else f"../p{number - 1}"
+        (folder / "pack.yaml").write_text(f"id: p{number}\ntitle: P{number}\nversion: 1.0.0\nextends: {parent}\n")
+    stoke = ROOT / "examples" / "stoke-on-trent-2011" / "metrics.yaml"
+    for command in (["check", str(stoke), "--pack", str(tmp_path / "p399")], ["rules", "lint", str(tmp_path / "p399")]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code in (1, 2) and "internal error" not in result.output
+        assert "packs extend packs more than 20 deep" in result.output
+    assert CliRunner().invoke(main, ["check", str(stoke), "--pack", str(tmp_path / "p5"), "-q"]).exit_code == 1
+
+
+def test_a_pack_whose_in_force_is_no_real_date_is_refused_even_alone(tmp_path):
+    (tmp_path / "pack.yaml").write_text("id: bad\ntitle: Bad\nversion: 1.0.0\nextends: ofsted-slac-2011\n"
+                                        "in_force: {from: 2026-02-30}\n")
+    with pytest.raises(InputError, match="in_force from: '2026-02-30' is not a real date"):
+        build_pack(tmp_path)

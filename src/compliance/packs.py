@@ -20,6 +20,7 @@ from .model import InputError, Location, Pack, Problem
 from .schema import did_you_mean
 
 DEFAULT_PACK = "ofsted-slac-2011"
+MAX_EXTENDS = 20  # packs extending packs, in a chain: a real one is two or three deep
 
 
 def bundled_root() -> Path:
@@ -165,6 +166,8 @@ def build_pack(folder: str | Path, on: datetime.date | None = None, loading: tup
     folder = Path(folder)
     builder = PackBuilder(folder)
     header = builder.header()
+    if "in_force" in header.data:  # read only when the pack is a family's version, but wrong wherever it is
+        _in_force(header, str(header.data.get("id", folder.name)))
     if "extends" not in header.data:
         return builder.build(header, None)
     reference = header.data["extends"]
@@ -185,6 +188,10 @@ def _parent(builder: PackBuilder, header: Document, on: datetime.date | None, lo
         chain = [*loading, folder]
         raise InputError([*builder.problems, Problem(where, "packs extend each other in a cycle: "
                                                      + " -> ".join(chain[chain.index(folder):]), "pack")])
+    if len(loading) >= MAX_EXTENDS:
+        raise InputError([*builder.problems, Problem(where, f"packs extend packs more than {MAX_EXTENDS} deep; "
+                                                     "a local pack extends a framework's pack, or one of its own",
+                                                     "pack")])
     return _load(Path(folder), on, loading)
 
 
