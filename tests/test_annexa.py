@@ -363,3 +363,30 @@ def test_the_children_file_shows_an_identifier_a_spreadsheet_would_obey_as_text(
     assert result.exit_code == 0, result.output
     cells = {row[3] for row in csv.reader(io.StringIO(children.read_text()))}
     assert {"'+cmd|' /C calc'!A0", "'@SUM(1)"} <= cells and "Z3" not in cells  # Z3 had no earlier referral
+
+
+def test_the_2011_pack_takes_what_the_lists_hold_of_its_figures(small: synthetic.Synthetic,
+                                                                imported: tuple[Path, object, Path],
+                                                                tmp_path: Path) -> None:
+    result = run("annex-a", small.path, "--pack", "ofsted-slac-2011", "--period", "2024-25", "--authority",
+                 "Synthetic Borough", "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "synthetic-borough-annex-a-2024-25.yaml"
+    old, new = figures(path), figures(imported[0])
+    pick = ("numerator", "denominator")
+    # the same children counted the same way as the ILACS figures of the same definition
+    assert {k: old["dental_checks_pct"][k] for k in pick} == {k: new["cla_dental_pct"][k] for k in pick}
+    assert {k: old["health_assessments_up_to_date_pct"][k] for k in pick} == \
+        {k: new["cla_health_assessment_pct"][k] for k in pick}
+    assert {k: old["placements_three_plus_pct"][k] for k in pick} == \
+        {k: new["cla_3plus_placements_pct"][k] for k in pick}
+    assert old["looked_after_children"]["value"] == new["cla_3plus_placements_pct"]["denominator"]
+    assert old["looked_after_children"]["value"] == sum(
+        old[band]["value"] for band in ("looked_after_under_5", "looked_after_5_to_16", "looked_after_post_16"))
+    text = path.read_text()
+    assert "pack: ofsted-slac-2011" in text and "child_protection_plans_female: comply reads no child's gender" in text
+    checked = CliRunner().invoke(main, ["check", str(path), "--format", "json", "--fail-on", "never"])
+    assert checked.exit_code == 0, checked.output
+    graded = {f["metric"] for f in yaml.safe_load(checked.stdout)["findings"] if f["status"] == "graded"}
+    assert {"dental_checks_pct", "health_assessments_up_to_date_pct", "placements_three_plus_pct",
+            "care_leavers_19_eet_pct"} <= graded <= set(old)  # graded from the derived figures, and only from them

@@ -146,8 +146,8 @@ def _derived(path: Path, derivations: Derivations, pack: Pack, period: str, auth
         f"# Source: {derivations.source}, the authority's own records.",
         f"# Period: {window.says()}, the 12 months ending on the reference date; working days are Monday",
         "# to Friday less England's bank holidays. Each note names the list, its columns (as headed in the",
-        "# workbook) and the rows counted. Aggregates only: no child's identifier, name, date of birth or",
-        "# postcode is in this file.",
+        "# workbook, or by letter where a header holds more than header words) and the rows counted.",
+        "# Aggregates only: no child's identifier, name, date of birth or postcode is in this file.",
         "# Lists read: " + ", ".join(f"{sheet} ({rows:,} rows)" for sheet, rows in sheets.items()) + ".",
     ]
     trailer = []

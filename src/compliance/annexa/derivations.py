@@ -85,12 +85,30 @@ def find(reference: str, pack: Pack) -> Path:
 
 
 def read(reference: str, pack: Pack) -> Derivations:
-    """The derivations file, checked against the pack's catalogue; every problem with its line."""
-    document = read_yaml(find(reference, pack))
+    """The derivations file, checked against the pack's catalogue; every problem with its line. A file with
+    ``lists_from`` reads the code sets and lists of that file (as its own, which may add to them)."""
+    document = _checked(find(reference, pack))
+    shared = document.data.get("lists_from")
+    if shared:
+        path = (Path(document.path).parent / shared).resolve()
+        if not path.is_file():
+            raise InputError([Problem(document.where(("lists_from",)), f"lists_from: no file {shared!r} beside "
+                                      "this one")])
+        other = _checked(path).data
+        if other.get("lists_from"):
+            raise InputError([Problem(document.where(("lists_from",)), f"lists_from: {shared!r} reads its lists "
+                                      "from another file in turn; name that one")])
+        document.data["codes"] = {**other.get("codes", {}), **document.data.get("codes", {})}
+        document.data["lists"] = {**other["lists"], **document.data.get("lists", {})}
+    return _Checker(document, pack).build()
+
+
+def _checked(path: Path) -> Document:
+    document = read_yaml(path)
     problems = validate(document, "derivations")
     if problems:
         raise InputError(problems)
-    return _Checker(document, pack).build()
+    return document
 
 
 class _Checker:
