@@ -52,6 +52,7 @@ HOSTILE = {
     "delete": "a\x7fb",
     "bidi-override": "abc\u202edcba",
     "xml-noncharacter": "a\ufffeb",
+    "line-separator": "one\u2028two\u2029three",
 }
 FORMULA_STARTS = tuple("=+-@\t\r")
 FILES = {"markdown": "paper.md", "table": "paper.txt", "csv": "paper.csv", "xlsx": "paper.xlsx",
@@ -67,7 +68,7 @@ def unshowable(text: str) -> list[str]:
     """Characters no report may pass on: controls (Unicode Cc) but newline and tab, bidi controls, non-characters."""
     return [hex(ord(ch)) for ch in text
             if (unicodedata.category(ch) == "Cc" and ch not in "\n\t")
-            or unicodedata.bidirectional(ch) in BIDI_CONTROLS or ch in "\ufffe\uffff"]
+            or unicodedata.bidirectional(ch) in BIDI_CONTROLS or ch in "\ufffe\uffff\u2028\u2029"]
 
 
 def is_number(cell: str) -> bool:

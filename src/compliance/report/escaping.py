@@ -26,9 +26,11 @@ from typing import Any
 #: Shown in place of a character that cannot be shown as written.
 REPLACEMENT = "\ufffd"
 #: Control characters but tab and newline (a superset of what openpyxl's ILLEGAL_CHARACTERS_RE and
-#: XML 1.0 refuse), bidirectional embeddings, overrides and isolates, lone surrogates (which no
-#: encoding can write) and the two non-characters XML refuses.
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+#: XML 1.0 refuse), the line and paragraph separators (a line break to some readers, none to others),
+#: bidirectional embeddings, overrides and isolates, lone surrogates (which no encoding can write)
+#: and the two non-characters XML refuses.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+                         "\ufffe\uffff]")
 #: Markdown punctuation that could start markup in a line of text: a backslash, code, emphasis,
 #: links and images, table cells, strikethrough; '_' only where it could open or close emphasis
 #: (never inside a word, so metric ids read as written). '<', '>' and '&' are html.escape's.
