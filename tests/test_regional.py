@@ -84,3 +84,42 @@ def test_a_folder_keeps_its_waivers_and_benchmarks_beside_the_authorities_files(
     result = CliRunner().invoke(main, ["check", ".", "--format", "json"])
     assert result.exit_code == 0, result.output
     assert sorted(doc["authority"] for doc in json.loads(result.stdout)) == ["Other Town", "Stoke-on-Trent"]
+
+
+def test_a_region_written_only_as_json_holds_the_whole_of_every_document(tmp_path):
+    """Written only as JSON, a region's documents are written by the workers and the run keeps their text
+    (report.json_format.Encoded); with another format beside it, the run keeps whole documents. The JSON
+    is the same data either way, and the same as the library's documents."""
+    from compliance import api
+
+    (tmp_path / "region").mkdir()
+    region(tmp_path / "region")
+    only_json = run(tmp_path / "region", "2")
+    os.environ["COMPLY_WORKERS"] = "2"
+    try:
+        with_csv = CliRunner().invoke(main, ["check", str(tmp_path / "region"), "-o", str(tmp_path / "out.json"),
+                                             "-o", str(tmp_path / "out.csv"), "-q"])
+    finally:
+        del os.environ["COMPLY_WORKERS"]
+    assert only_json.exit_code == with_csv.exit_code == 1
+    first, second = json.loads(only_json.stdout), json.loads((tmp_path / "out.json").read_text())
+    library = api.check([tmp_path / "region"]).documents
+    assert len(first) == len(second) == len(library) == 12
+    for a, b, c in zip(first, second, library, strict=True):
+        a["run"]["at"] = b["run"]["at"] = c["run"]["at"] = None
+        assert a == b == json.loads(json.dumps(c))
+        assert len(a["findings"]) == 220
+    assert len((tmp_path / "out.csv").read_text().splitlines()) > 12 * 220
+
+
+def test_a_region_recorded_as_it_is_written_as_json_records_whole_documents(tmp_path):
+    (tmp_path / "region").mkdir()
+    region(tmp_path / "region")
+    database = tmp_path / "history.db"
+    result = run(tmp_path / "region", "2", "--record", str(database))
+    assert result.exit_code == 1, result.stderr
+    assert "recorded 12 runs" in result.stderr
+    shown = CliRunner().invoke(main, ["history", "--db", str(database), "--authority", "Authority 03",
+                                      "--format", "json"])
+    assert shown.exit_code == 0, shown.stderr
+    assert "Authority 03" in shown.stdout

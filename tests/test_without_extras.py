@@ -16,11 +16,12 @@ from .conftest import MINI, ROOT
 
 STOKE = ROOT / "examples" / "stoke-on-trent-2011" / "metrics.yaml"
 
-# Run in a fresh interpreter where the C YAML loader and jsonschema cannot be imported, as in Pyodide
+# Run in a fresh interpreter where the C YAML loader, jsonschema and orjson cannot be imported, as in Pyodide
 WITHOUT = """
 import sys
 sys.modules["yaml._yaml"] = None  # libyaml's binding: `from yaml import CSafeLoader` now fails
 sys.modules["jsonschema"] = None
+sys.modules["orjson"] = None
 """
 
 
@@ -90,15 +91,40 @@ def test_the_browser_checks_a_region_in_one_process(monkeypatch):
 
 
 def test_where_no_pool_can_be_made_a_region_is_checked_in_one_process(tmp_path, monkeypatch):
-    import concurrent.futures
+    import multiprocessing.context
+
+    made = []
 
     def no_pool(*args, **kwargs):
+        made.append(args)
         raise ImportError("No module named '_multiprocessing'")  # as on a Python built without it
 
     monkeypatch.setenv("COMPLY_WORKERS", "2")
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Pool", no_pool)
     for n in range(10):
         metrics = f"authority: A{n}\nperiod: 2010-11\nmetrics:\n  health_check_pct: {80 + n}\n"
         (tmp_path / f"a{n}.yaml").write_text(metrics)
     checked = api.check([tmp_path], pack=str(MINI), fail_on="never")
     assert checked.problems == [] and sorted(d["authority"] for d in checked.documents) == [f"A{n}" for n in range(10)]
+    assert made, "no pool was asked for"
+
+
+def test_a_region_written_as_json_without_orjson_is_the_same_data(tmp_path):
+    for n in range(10):
+        metrics = f"authority: A{n}\nperiod: 2010-11\nmetrics:\n  health_check_pct: {80 + n}\n"
+        (tmp_path / f"a{n}.yaml").write_text(metrics)
+    out = in_browser_python(f"""
+        import sys
+        from compliance.main import run
+        sys.argv = ["comply", "check", {str(tmp_path)!r}, "--pack", {str(MINI)!r}, "--format", "json",
+                    "--fail-on", "never"]
+        try:
+            run()
+        finally:
+            assert "orjson" not in sys.modules or sys.modules["orjson"] is None
+    """)
+    here = api.check([tmp_path], pack=str(MINI), fail_on="never").documents
+    there = json.loads(out)
+    for a, b in zip(there, here, strict=True):
+        a["run"]["at"] = b["run"]["at"] = None
+        assert a == b

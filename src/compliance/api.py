@@ -46,16 +46,20 @@ def packs() -> list[str]:
 def run(paths: Sequence[str | Path], *, pack: str | None = None, fail_on: str = "inadequate",
         strict: bool = False, only: Sequence[str] = (), waivers: str | None = None,
         benchmarks: str | None = None, history: str | None = None, rank: str | None = None,
-        on_file: Callable[[int, int], None] | None = None) -> CheckRun:
+        on_file: Callable[[int, int], None] | None = None, json_only: bool = False) -> CheckRun:
     """Check metrics files: ``.results`` is each file's result document, in order, a region's kept on disk
     and read back one at a time (never held whole), ``.problems`` the files that could not be checked. Use it
-    as a context manager (``with api.run(paths) as run:``), or close it when done."""
+    as a context manager (``with api.run(paths) as run:``), or close it when done. ``json_only``: the
+    documents of several files will be written only as JSON, so write each where it is made (in parallel,
+    for a region), and keep of it the text and what the run's status needs (report.json_format.Encoded)."""
     from .report.document import document
+    from .report.json_format import encoded
     from .runner import check as run_check
 
+    make = partial(document, fail_on=fail_on, rank=rank)
     return run_check([str(path) for path in paths], pack=pack, strict=strict, only=tuple(only), waivers=waivers,
-                     benchmarks=benchmarks, history=history,
-                     transform=partial(document, fail_on=fail_on, rank=rank), on_file=on_file)
+                     benchmarks=benchmarks, history=history, transform=make,
+                     several_transform=partial(encoded, make) if json_only else None, on_file=on_file)
 
 
 def check(paths: Sequence[str | Path], *, pack: str | None = None, fail_on: str = "inadequate",

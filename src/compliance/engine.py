@@ -6,9 +6,8 @@ Pure: values in, values out. Nothing here reads files, prints or exits.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Set
+from typing import Any, NamedTuple
 
 from . import expressions, grading, periods
 from .model import (
@@ -152,16 +151,23 @@ def _metric_names(rule: Rule, pack: Pack) -> set[str]:
     return {name for name in _condition_names(rule) if name in pack.metrics}
 
 
-def _condition_names(rule: Rule) -> set[str]:
-    conditions = [band.condition for band in rule.bands]
-    if rule.applies_when:
-        conditions.append(rule.applies_when)
-    return {name for condition in conditions for name in condition.names}
+def _condition_names(rule: Rule) -> frozenset[str]:
+    """The names the rule's conditions read, worked out once for each rule (a region asks for each authority)."""
+    kept = _READS.get(id(rule))
+    if kept is None or kept[0] is not rule:
+        names = frozenset().union(*(band.condition.names for band in rule.bands),
+                                  rule.applies_when.names if rule.applies_when else ())
+        kept = _READS[id(rule)] = (rule, names)
+    return kept[1]
 
 
-@dataclass(frozen=True)
-class RuleInputs:
-    """What a rule's conditions read for one submission, and how to show each value."""
+#: Each rule seen, by id, with the names it reads; holding the rule keeps its id from being reused.
+_READS: dict[int, tuple[Rule, frozenset[str]]] = {}
+
+
+class RuleInputs(NamedTuple):
+    """What a rule's conditions read for one submission, and how to show each value (a tuple: one is made
+    for every rule of every authority, and a frozen dataclass takes three times as long to make)."""
 
     names: Mapping[str, Any]
     shown: dict[str, str]
@@ -174,7 +180,7 @@ def rule_inputs(rule: Rule, pack: Pack, submission: Submission, shared: dict[str
     return _inputs(rule.metric, _condition_names(rule), pack, submission, shared)
 
 
-def _inputs(metric_id: str | None, read: set[str], pack: Pack, submission: Submission,
+def _inputs(metric_id: str | None, read: Set[str], pack: Pack, submission: Submission,
             shared: dict[str, Any]) -> RuleInputs:
     """The names a rule's conditions read and how to show them.
 
@@ -210,28 +216,25 @@ def _inputs(metric_id: str | None, read: set[str], pack: Pack, submission: Submi
 def grade_finding(rule: Rule, pack: Pack, submission: Submission, shared: dict[str, Any]) -> Finding:
     """One rule's finding: graded by the first band that holds, or why it could not be."""
     metric = pack.metrics[rule.metric]
-    inputs = rule_inputs(rule, pack, submission, shared)
-    names, shown, benchmarks = inputs.names, inputs.shown, inputs.benchmarks
-    value = inputs.submitted.value if inputs.submitted else None
-    described = _described_value(metric, inputs.submitted, benchmarks, pack)
-
-    def finding(status: Status, evidence: str, grade: str | None = None) -> Finding:
-        return Finding(rule, status, evidence, pack.scale[grade] if grade else None, value, benchmarks)
-
+    names, shown, benchmarks, submitted = _inputs(rule.metric, _condition_names(rule), pack, submission, shared)
+    value = submitted.value if submitted else None
+    described = _described_value(metric, submitted, benchmarks, pack)
     try:
         if rule.applies_when and not expressions.evaluate(rule.applies_when, names):
             because = expressions.describe(rule.applies_when, names, shown)
-            return finding(Status.NOT_APPLICABLE, f"not applicable, since {because} does not hold")
+            return Finding(rule, Status.NOT_APPLICABLE, f"not applicable, since {because} does not hold", None, value,
+                           benchmarks)
         for band in rule.bands:
             if expressions.evaluate(band.condition, names):
-                label = pack.scale[band.grade].label
-                return finding(Status.GRADED, f"{described}: {label}{_since(band.condition, metric, names, shown)}",
-                               band.grade)
+                grade = pack.scale[band.grade]
+                return Finding(rule, Status.GRADED, f"{described}: {grade.label}"
+                               f"{_since(band.condition, metric, names, shown)}", grade, value, benchmarks)
     except expressions.Unavailable as missing:
-        return finding(Status.NOT_EVIDENCED, f"not evidenced: {missing_reason(missing.reason, metric, pack)}")
-    label = pack.scale[rule.otherwise].label
+        return Finding(rule, Status.NOT_EVIDENCED, f"not evidenced: {missing_reason(missing.reason, metric, pack)}",
+                       None, value, benchmarks)
+    grade = pack.scale[rule.otherwise]
     because = _since(rule.bands[-1].condition, metric, names, shown, " does not hold")
-    return finding(Status.GRADED, f"{described}: {label}{because}", rule.otherwise)
+    return Finding(rule, Status.GRADED, f"{described}: {grade.label}{because}", grade, value, benchmarks)
 
 
 def _since(condition: Condition, metric: Metric, names: Any, shown: dict[str, str], tail: str = "") -> str:

@@ -106,9 +106,10 @@ def check(metrics: tuple[str, ...], *, pack: str | None, output_format: str, exp
                 gc.enable()  # this process checks the others too, and a check leaves cycles
         bar.update(done, total)
 
+    json_only = not record and files.formats(output_format, explicit_format, outputs, quiet) == {"json"}
     try:
         run = api.run(metrics, pack=pack, fail_on=fail_on, strict=strict, only=only, waivers=waivers,
-                      benchmarks=benchmarks, history=record, rank=rank, on_file=on_file)
+                      benchmarks=benchmarks, history=record, rank=rank, on_file=on_file, json_only=json_only)
     finally:
         bar.finish()
     with contextlib.closing(run):

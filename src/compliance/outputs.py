@@ -137,6 +137,25 @@ class Outputs:
         if problems:
             raise InputError(problems)
 
+    def formats(self, output_format: str, explicit: bool, paths: tuple[Path, ...], quiet: bool) -> set[str]:
+        """The formats emit will write (those it can tell: emit says what it cannot)."""
+        from .report import format_for
+
+        named = {output_format if explicit else format_for(path) for path in paths}
+        return {name for name in named if name} | ({output_format} if not quiet else set())
+
+    @staticmethod
+    def _formats(output_format: str, explicit: bool, paths: tuple[Path, ...]) -> list[str]:
+        from .report import format_for
+
+        names = []
+        for path in paths:
+            name = output_format if explicit else format_for(path)
+            if name is None:
+                raise BadValue("outputs", "-o", f"cannot tell the format of {path} from its extension; give --format")
+            names.append(name)
+        return names
+
     def emit(self, documents: Sequence[dict[str, Any]], several: bool, output_format: str, explicit: bool,
              paths: tuple[Path, ...], table_format: str, quiet: bool) -> list[Problem]:
         """Result documents to each -o file, in the format its extension names unless the format is ``explicit``,
@@ -146,14 +165,9 @@ class Outputs:
         does not have, or a binary format for standard output. Each output is rendered as it is written, a
         piece at a time, so a region's is never held whole.
         """
-        from .report import FORMATS, format_for, render
+        from .report import FORMATS, render
 
-        plan = []
-        for path in paths:
-            name = output_format if explicit else format_for(path)
-            if name is None:
-                raise BadValue("outputs", "-o", f"cannot tell the format of {path} from its extension; give --format")
-            plan.append((path, name))
+        plan = list(zip(paths, self._formats(output_format, explicit, paths), strict=True))
         if "table" in [name for _, name in plan] + ([] if quiet else [output_format]):
             styles = tabulate().tabulate_formats  # tabulate only when a table is drawn
             if table_format not in styles:

@@ -113,6 +113,7 @@ class _Options:
 def check(arguments: list[str], *, pack: str | None = None, strict: bool = False,
           only: tuple[str, ...] = (), waivers: str | None = None, benchmarks: str | None = None,
           history: str | None = None, transform: Callable[[Result], Any] | None = None,
+          several_transform: Callable[[Result], Any] | None = None,
           on_file: Callable[[int, int], None] | None = None) -> CheckRun:
     """Check every metrics file; a file that cannot be checked is a problem, the rest go on.
 
@@ -122,10 +123,13 @@ def check(arguments: list[str], *, pack: str | None = None, strict: bool = False
     history database whose earlier periods give ``previous`` and ``history`` where the file
     does not. ``on_file(done, total)`` is told of each file checked.
     ``transform`` turns each result into what the run keeps (a regional run's results are
-    large). With a picklable transform and many files, the files are checked in parallel
-    worker processes, one per core; the order of the results is the order of the files.
+    large), ``several_transform`` (when given) what it does for a run of several files. With a
+    picklable transform and many files, the files are checked in parallel worker processes, one
+    per core; the order of the results is the order of the files.
     """
     paths, problems, several = metrics_paths(arguments)
+    if several and several_transform is not None:
+        transform = several_transform
     shared = {Path(name).resolve() for name in (waivers, benchmarks) if name}
     paths = [path for path in paths if path.resolve() not in shared]  # a folder holding the run's waivers file
     run = CheckRun(problems=problems, several=several)

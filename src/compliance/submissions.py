@@ -270,6 +270,8 @@ class _Checker:
 
     def _check_series(self, metric_id: str, earlier: list[str], path: PathKey) -> None:
         """History holds earlier periods of the file's own series: years for a year, quarters for a quarter."""
+        if not earlier:
+            return
         period = self.document.data["period"]
         if periods.problem(period):
             return  # said once, of the file's period

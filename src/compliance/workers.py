@@ -55,6 +55,8 @@ def _start(parent: int) -> None:
     """In each worker: Ctrl-C is the parent's to handle, SIGTERM or SIGHUP ends it, it dies with ``parent``, and
     it collects garbage (a check leaves a few hundred cycles; a worker checks thousands of files)."""
     gc.enable()  # the parent froze what it had loaded: no collection here walks the pack
+    gc.set_threshold(20_000, 10, 10)  # a check makes some 10**5 objects and leaves a few hundred in cycles:
+    # a young collection every 20,000 rather than 700 allocations collects them as surely, 2% sooner
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):  # the parent turns these into KeyboardInterrupt; a worker just ends
         if hasattr(signal, name):

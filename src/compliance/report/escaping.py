@@ -45,7 +45,15 @@ def printable(text: str) -> str:
 
 
 def json_escaped(text: str) -> str:
-    """JSON text with the characters ``printable`` replaces written as \\u escapes: the same data, safe to show."""
+    """JSON text (as json.dumps writes it) with the characters ``printable`` replaces written as \\u escapes:
+    the same data, safe to show.
+
+    json.dumps escapes every control character below U+0020 in a string, so ASCII text needs looking at
+    only when it holds DEL: checking that is a thousandth of the cost of the search (0.7 ms for a large
+    pack's result, done for each authority of a region).
+    """
+    if text.isascii() and "\x7f" not in text:
+        return text
     return _UNSHOWABLE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 
 
