@@ -181,36 +181,9 @@ class History:
         """Store result documents, all or none; how many replaced an earlier run of the same key."""
         try:
             with self.transaction() as db:
-                return sum(self._record_one(db, document) for document in documents)
+                return sum(_record_one(db, document) for document in documents)
         except sqlite3.Error as error:
             raise self.failure(error) from None
-
-    @staticmethod
-    def _record_one(db: sqlite3.Connection, document: dict[str, Any]) -> bool:
-        authority, period, pack_id = document["authority"], document["period"], document["pack"]["id"]
-        values = document["values"]
-        replaced = db.execute("DELETE FROM runs WHERE authority = ? AND period = ? AND pack_id = ?",
-                              (authority, period, pack_id)).rowcount > 0
-        run_id = db.execute(
-            "INSERT INTO runs (authority, code, period, pack_id, pack_version, pack_sha256, metrics_file,"
-            " metrics_sha256, recorded_at, comply_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (authority, document["code"], period, pack_id, document["pack"]["version"],
-             document["pack"].get("sha256", ""), document["metrics_file"], document["metrics_sha256"],
-             datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
-             document["run"]["comply_version"]),
-        ).lastrowid
-        db.executemany(
-            "INSERT INTO judgements (run_id, position, judgement, section, title, grade, label, score, kind, agreement)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                (run_id, position, j["id"], j["section"], j["title"], j["grade"], j["label"], j["score"],
-                 j.get("kind"), (j.get("estimate") or {}).get("agreement"))
-                for position, j in enumerate(document["judgements"])])
-        db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-            (run_id, f["rule"], f["judgement"], f["metric"], f["status"], f["grade"], f["score"],
-             f["evidence"]) for f in document["findings"]])
-        db.executemany("INSERT INTO figures VALUES (?, ?, ?, ?)", [
-            (run_id, metric, float(value), isinstance(value, bool)) for metric, value in values.items()])
-        return replaced
 
     def earlier(self, authority: str, pack_id: str, period: str) -> Earlier:
         """What was recorded for this authority and pack in the periods before ``period`` of its series.
@@ -284,3 +257,31 @@ class History:
         if row is None:
             return None
         return bool(row[0]) if row[1] else row[0]
+
+
+def _record_one(db: sqlite3.Connection, document: dict[str, Any]) -> bool:
+    """Store one result document in the open transaction; whether it replaced a run of the same key."""
+    authority, period, pack_id = document["authority"], document["period"], document["pack"]["id"]
+    values = document["values"]
+    replaced = db.execute("DELETE FROM runs WHERE authority = ? AND period = ? AND pack_id = ?",
+                          (authority, period, pack_id)).rowcount > 0
+    run_id = db.execute(
+        "INSERT INTO runs (authority, code, period, pack_id, pack_version, pack_sha256, metrics_file,"
+        " metrics_sha256, recorded_at, comply_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (authority, document["code"], period, pack_id, document["pack"]["version"],
+         document["pack"].get("sha256", ""), document["metrics_file"], document["metrics_sha256"],
+         datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
+         document["run"]["comply_version"]),
+    ).lastrowid
+    db.executemany(
+        "INSERT INTO judgements (run_id, position, judgement, section, title, grade, label, score, kind, agreement)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            (run_id, position, j["id"], j["section"], j["title"], j["grade"], j["label"], j["score"],
+             j.get("kind"), (j.get("estimate") or {}).get("agreement"))
+            for position, j in enumerate(document["judgements"])])
+    db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+        (run_id, f["rule"], f["judgement"], f["metric"], f["status"], f["grade"], f["score"],
+         f["evidence"]) for f in document["findings"]])
+    db.executemany("INSERT INTO figures VALUES (?, ?, ?, ?)", [
+        (run_id, metric, float(value), isinstance(value, bool)) for metric, value in values.items()])
+    return replaced
