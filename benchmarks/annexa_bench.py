@@ -79,10 +79,17 @@ def main() -> None:
     commands = {"floor: fastexcel reads every cell": [sys.executable, "-c", FLOOR, str(workbook)],
                 "comply import annex-a": comply}
     if arguments.readers:
-        commands["python-calamine, to Python values"] = [sys.executable, "-c", CALAMINE, str(workbook)]
-        commands["openpyxl, read-only"] = [sys.executable, "-c", OPENPYXL, str(workbook)]
-        commands["import polars"] = [sys.executable, "-c", "import polars"]
-        commands["import duckdb"] = [sys.executable, "-c", "import duckdb"]
+        import importlib.util
+
+        readers = {"python-calamine, to Python values": ("python_calamine", [CALAMINE, str(workbook)]),
+                   "openpyxl, read-only": ("openpyxl", [OPENPYXL, str(workbook)]),
+                   "import polars": ("polars", ["import polars"]),
+                   "import duckdb": ("duckdb", ["import duckdb"])}
+        for name, (module, code) in readers.items():
+            if importlib.util.find_spec(module) is None:  # not comply's: timing its ImportError would mislead
+                print(f"{name}: not timed, {module} is not installed here (pip install {module.replace('_', '-')})")
+                continue
+            commands[name] = [sys.executable, "-c", *code]
     os.environ.setdefault("COMPLY_CACHE_DIR", str(folder / "cache"))
     for command in commands.values():
         timed(command)  # warm the disk and comply's pack cache
