@@ -158,10 +158,11 @@ def test_the_validation_script_compares_every_inspection(tmp_path):
     shown = readme.split("<!-- validation:start -->\n")[1].split("\n<!-- validation:end -->")[0]
     assert done.stdout.startswith(shown + "\n"), "the pack README's validation table is not the script's"
     last = done.stdout.strip().splitlines()[-1]
-    match = re.fullmatch(r"ilacs validation: exact (\d+)% within-one (\d+)% baseline-good (\d+)% persistence (\d+)% "
-                         r"best-single (\d+)% macro-recall (\d+)% \(test n=(\d+)\)", last)
+    share = r"(\d+\.\d)%"
+    match = re.fullmatch(rf"ilacs validation: exact {share} within-one {share} baseline-good {share} persistence "
+                         rf"{share} best-single {share} macro-recall {share} \(test n=(\d+)\)", last)
     assert match, last
-    exact, within, good, persistence, single, recall, n = map(int, match.groups())
+    exact, within, good, persistence, single, recall, n = map(float, match.groups())
     assert n >= 100 and exact <= within <= 100 and 0 < good < 100 and 0 < persistence < 100
     assert 0 <= single <= 100 and 0 < recall <= 100
     assert re.search(r"^(\d+) inspections; ", done.stdout, re.M)
