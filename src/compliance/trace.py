@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .loader import Document, read_yaml
 from .model import InputError, Location, Pack, Problem, Rule
+from .report.escaping import markdown, markdown_code
 from .schema import did_you_mean, shape_problems
 
 FILE = "traceability.yaml"
@@ -149,11 +150,12 @@ def render(pack: Pack, trace: Traceability) -> str:
     counts = {kind: sum(item.kind == kind for item in trace.items) for kind in KINDS}
     encoded = {rule_id for item in trace.items for rule_id in item.rules}
     lines = [
-        f"# {pack.title}: the report, paragraph by paragraph",
+        f"# {markdown(pack.title)}: the report, paragraph by paragraph",
         "",
         f"Generated from the pack's `{FILE}` by `comply rules trace`; edit that file, not this page.",
         "",
-        f"Every paragraph from {trace.first} to {trace.last} of *{pack.source.title}* (and any other a rule rests "
+        f"Every paragraph from {trace.first} to {trace.last} of *{markdown(pack.source.title)}* (and any other a "
+        "rule rests "
         "on): what it says, in short "
         "quotations, and the rules that encode each expectation, or why none can. A verdict is the report's own "
         "grade, which the pack never reads; it reaches its grades from the rules.",
@@ -170,19 +172,16 @@ def render(pack: Pack, trace: Traceability) -> str:
         if heading != shown:
             shown = heading
             title = trace.headings[heading] if heading is not None else "Paragraphs"
-            lines += ["", f"## {title}", "", "| para | the report says | kind | encoded by, or why not |",
+            lines += ["", f"## {markdown(title)}", "", "| para | the report says | kind | encoded by, or why not |",
                       "|---|---|---|---|"]
-        lines.append(f"| {item.paragraph} | {_cell(item.says)} | {KINDS[item.kind]} | {_cell(_encoded(item))} |")
+        lines.append(f"| {item.paragraph} | {markdown(item.says)} | {KINDS[item.kind]} | {_encoded(item)} |")
     return "\n".join(lines) + "\n"
 
 
 def _encoded(item: Item) -> str:
+    """The rules that encode an item, or why none does, as Markdown (the file's text shown as text)."""
     if item.rules:
-        return ", ".join(f"`{rule_id}`" for rule_id in item.rules)
+        return ", ".join(markdown_code(rule_id) for rule_id in item.rules)
     if item.kind == "verdict":
-        return f"the grade of `{item.detail}`: never read by the pack"
-    return item.detail
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+        return f"the grade of {markdown_code(item.detail)}: never read by the pack"
+    return markdown(item.detail)

@@ -63,6 +63,15 @@ def markdown(value: Any) -> str:
     return html.escape(_MARKDOWN.sub(r"\\\g<0>", text), quote=False)
 
 
+def markdown_code(value: Any) -> str:
+    """``value`` as a Markdown code span on one line: shown as written (a condition's ``<`` stays ``<``), its
+    table-breaking ``|`` backslashed (as GitHub's tables read it), fenced past any backtick it holds."""
+    text = " ".join(printable(str(value)).split()).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
+
+
 def spreadsheet(value: Any) -> Any:
     """A CSV or XLSX cell: text that would start a formula gets a leading apostrophe; numbers stay numbers."""
     if not isinstance(value, str):
