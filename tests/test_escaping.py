@@ -312,3 +312,24 @@ def test_rules_show_prints_a_packs_text_as_written_but_what_a_terminal_would_obe
     assert shown.exit_code == 0, shown.stderr
     assert "<script>alert(1)</script>" in shown.stdout  # a terminal shows it as it was written
     assert "\x1b" not in shown.stdout and "\ufffd[31mred" in shown.stdout
+
+
+@pytest.mark.parametrize("folder", ["pack \U0001f4e6", "pack # one: two", "-pack", "ünïcode"])
+def test_a_template_names_its_pack_so_that_it_reads_back(tmp_path, folder):
+    import shutil
+
+    pack = tmp_path / folder
+    shutil.copytree(MINI, pack)
+    out = tmp_path / "template.yaml"
+    assert CliRunner().invoke(main, ["template", "--pack", str(pack), "-o", str(out)]).exit_code == 0
+    checked = CliRunner().invoke(main, ["check", str(out), "--format", "json", "--fail-on", "never"])
+    assert checked.exit_code == 0, checked.stderr
+    assert json.loads(checked.stdout)["pack"]["id"] == "mini"
+
+
+def test_a_title_ending_in_hashes_keeps_them_in_a_markdown_heading(hostile_pack):
+    rules = hostile_pack / "rules" / "2-safeguarding-leadership.yaml"
+    rules.write_text(rules.read_text().replace(f"title: {json.dumps(PACK_TEXT)}", "title: 'Plan for C# and F ###'"))
+    result = CliRunner().invoke(main, ["rules", "doc", str(hostile_pack)])
+    assert result.exit_code == 0, result.stderr
+    assert "#### SG-PART-LSCB-PLAN: Plan for C# and F \\#\\#\\#\n" in result.stdout

@@ -155,6 +155,8 @@ def _condition_names(rule: Rule) -> frozenset[str]:
     """The names the rule's conditions read, worked out once for each rule (a region asks for each authority)."""
     kept = _READS.get(id(rule))
     if kept is None or kept[0] is not rule:
+        if len(_READS) >= _READS_KEPT:  # a process that builds pack after pack (a test run) lets the old go
+            _READS.clear()
         names = frozenset().union(*(band.condition.names for band in rule.bands),
                                   rule.applies_when.names if rule.applies_when else ())
         kept = _READS[id(rule)] = (rule, names)
@@ -163,6 +165,7 @@ def _condition_names(rule: Rule) -> frozenset[str]:
 
 #: Each rule seen, by id, with the names it reads; holding the rule keeps its id from being reused.
 _READS: dict[int, tuple[Rule, frozenset[str]]] = {}
+_READS_KEPT = 20_000  # rules: forty packs of the largest size
 
 
 class RuleInputs(NamedTuple):

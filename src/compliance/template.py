@@ -46,7 +46,7 @@ def _line(text: str) -> str:
 def _yaml_text(text: str) -> str:
     """A value for the template's YAML: as it is where it reads as plain text, else double-quoted."""
     plain = text and all(ch.isalnum() or ch in "_./-" for ch in text) and text[0] not in "-."
-    return text if plain else json.dumps(text)
+    return text if plain else json.dumps(text, ensure_ascii=False)  # YAML reads no \u escape of a surrogate pair
 
 
 def render(pack: Pack, today: datetime.date | None = None) -> str:

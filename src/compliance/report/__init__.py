@@ -50,6 +50,10 @@ def format_for(path: Path) -> str | None:
 def render(name: str, documents: Sequence[dict[str, Any]], several: bool,
            table_format: str = "simple") -> Iterable[str] | bytes:
     module = import_module(f"{__name__}.{FORMATS[name].module}")
+    if name != "json":  # a document kept only as JSON (json_format.Encoded) is read back whole for another format
+        from .json_format import Whole
+
+        documents = Whole(documents)
     return module.render(documents, several, table_format)  # type: ignore[no-any-return]
 
 

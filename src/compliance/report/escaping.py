@@ -35,6 +35,8 @@ _UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\
 #: links and images, table cells, strikethrough; '_' only where it could open or close emphasis
 #: (never inside a word, so metric ids read as written). '<', '>' and '&' are html.escape's.
 _MARKDOWN = re.compile(r"[\\`*\[\]|~]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+#: A run of '#' ending the text: in a heading, Markdown takes it for the heading's closing sequence and drops it.
+_CLOSING_HASHES = re.compile(r"(#+)(\s*)$")
 #: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,7 +62,8 @@ def json_escaped(text: str) -> str:
 def markdown(value: Any) -> str:
     """``value`` as one line of Markdown that renders as the text it is, not as markup."""
     text = " ".join(printable(str(value)).splitlines())
-    return html.escape(_MARKDOWN.sub(r"\\\g<0>", text), quote=False)
+    text = _CLOSING_HASHES.sub(lambda found: "\\#" * len(found[1]) + found[2], _MARKDOWN.sub(r"\\\g<0>", text))
+    return html.escape(text, quote=False)
 
 
 def markdown_code(value: Any) -> str:

@@ -27,6 +27,25 @@ class Encoded(dict[str, Any]):
     json: str
 
 
+def whole(document: dict[str, Any]) -> dict[str, Any]:
+    """The whole document: read back from its JSON if only that and KEPT were kept (a library caller may
+    render a json_only run's documents in any format; the command line never does)."""
+    return json.loads(document.json) if isinstance(document, Encoded) else document
+
+
+class Whole(Sequence[dict[str, Any]]):
+    """Documents, each whole (see whole), read one at a time as they are asked for."""
+
+    def __init__(self, documents: Sequence[dict[str, Any]]) -> None:
+        self.documents = documents
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
+        return whole(self.documents[index])
+
+
 def encoded(make: Callable[..., dict[str, Any]], *arguments: Any) -> Encoded:
     """What a run that writes only JSON keeps of the document ``make(*arguments)`` gives."""
     document = make(*arguments)
@@ -43,8 +62,8 @@ def compact(document: dict[str, Any]) -> str:
 def _dumps(document: dict[str, Any], *, indent: bool) -> str:
     """JSON text, by orjson where it is installed, else by json. For a large pack's result orjson takes 0.16 ms
     where json's C encoder takes 2.1, and 0.23 ms indented where json's Python encoder (it has no other for
-    indenting) takes 7.1. The two write the same text but for how a float below 0.0001 or of 10**16 or more
-    is spelt (0.00001 for 1e-05; the same number).
+    indenting) takes 7.1. The two write the same text but for how a float below 0.0001 is spelt (0.00003
+    for 3e-05: the same number).
     """
     fast = _orjson()
     if fast is not None:
@@ -70,7 +89,7 @@ def _orjson() -> Any:
 
 def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str = "simple") -> Iterator[str]:
     if not several:
-        yield json_escaped(_dumps(documents[0], indent=True)) + "\n"
+        yield json_escaped(_dumps(whole(documents[0]), indent=True)) + "\n"
         return
     # Several results are written compactly, an authority at a time: a region's results run to hundreds of
     # megabytes. A region's documents that are written only as JSON were written by the workers (Encoded).
