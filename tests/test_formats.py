@@ -90,6 +90,9 @@ def test_xlsx_reads_back_ready_to_paste(outputs):
         assert sheet.page_setup.orientation == "landscape" and str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
         assert sheet.print_title_rows == "$1:$1" and sheet.sheet_properties.pageSetUpPr.fitToPage
         assert sheet.freeze_panes in ("A2", "C2")
+        assert sheet.auto_filter.ref == sheet.dimensions  # every row and column can be sorted and filtered
+        assert all(cell.font.b and cell.fill.fgColor.rgb.endswith("D9D9D9") for cell in sheet[1])
+        assert sheet.row_dimensions[1].height >= 15
     provenance = {row[2].value: row[3].value for row in workbook["Provenance"].iter_rows(min_row=2)}
     assert provenance["Pack"].startswith("Inspection of safeguarding and looked after children services")
     assert len(provenance["Metrics file (sha256)"]) == 64 and "by comply" in provenance["Run"]
