@@ -98,7 +98,7 @@ def test_a_region_stopped_at_any_moment_says_so_plainly_and_ends(tmp_path, signa
     stoke = (ROOT / "examples" / "stoke-on-trent-2011" / "metrics.yaml").read_text()
     region = tmp_path / "region"
     region.mkdir()
-    for number in range(100):  # a second and more of work for two workers
+    for number in range(300):  # a second and more of work for two workers, however fast the machine
         (region / f"a{number:03d}.yaml").write_text(stoke.replace("authority: Stoke-on-Trent", f"authority: A{number}"))
     process = subprocess.Popen([sys.executable, "-m", "compliance", "check", str(region),
                                 "-o", str(tmp_path / "out.json"), "-q", "--fail-on", "never"],
@@ -112,3 +112,17 @@ def test_a_region_stopped_at_any_moment_says_so_plainly_and_ends(tmp_path, signa
     said = f"wrote {out}; no other" if out.exists() else "no"
     assert process.returncode == 0 or (process.returncode, stderr.splitlines()[-1:]) == (
         2, [f"comply: interrupted; {said} output file was changed"])
+
+
+def test_a_signal_once_the_command_has_finished_lets_it_end_with_its_status(tmp_path):
+    """Ctrl-C or SIGTERM landing after the output is written, while Python ends (a region's pool with it),
+    printed a traceback or ended the run unannounced (exit -15) with its work done."""
+    stoke = ROOT / "examples" / "stoke-on-trent-2011" / "metrics.yaml"
+    code = ("import os, signal, sys\nfrom compliance.main import run\n"
+            f"sys.argv = ['comply', 'check', {str(stoke)!r}, '-q', '-o', {str(tmp_path / 'out.json')!r}]\n"
+            "try:\n    run()\nexcept SystemExit as done:\n    status = done.code\n"
+            "os.kill(os.getpid(), signal.SIGINT)\nos.kill(os.getpid(), signal.SIGTERM)\n"
+            "print('ended with', status)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "ended with 1\n", "")
+    assert (tmp_path / "out.json").stat().st_size > 0

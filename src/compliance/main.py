@@ -51,6 +51,16 @@ def run() -> None:
             raise
         console.err(f"comply: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)")
         sys.exit(EXIT_ERROR)
+    finally:
+        _finished()
+
+
+def _finished() -> None:
+    """The command has written and said all it will: Ctrl-C, SIGTERM or SIGHUP landing now, while Python ends
+    (a region's pool ending with it), would print a traceback or end it unannounced with its work done; let it
+    end as it was ending, with its status."""
+    for number in [signal.SIGINT, *STOPPING]:
+        signal.signal(number, signal.SIG_IGN)
 
 
 def _quick_check(arguments: list[str], options: dict[str, object]) -> int:
