@@ -19,6 +19,8 @@ from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from compliance.cli import main
 
@@ -333,3 +335,14 @@ def test_a_title_ending_in_hashes_keeps_them_in_a_markdown_heading(hostile_pack)
     result = CliRunner().invoke(main, ["rules", "doc", str(hostile_pack)])
     assert result.exit_code == 0, result.stderr
     assert "#### SG-PART-LSCB-PLAN: Plan for C# and F \\#\\#\\#\n" in result.stdout
+
+
+@given(pieces=st.lists(st.text(alphabet=["a", "\r", "\n", "\x1b", "\u00e9", "\u2028", "\ud800"], max_size=6),
+                       max_size=30),
+       size=st.integers(min_value=1, max_value=9))
+def test_text_made_printable_a_batch_at_a_time_is_the_same_as_all_at_once(pieces, size):
+    """The HTML, Markdown and table formats make their pieces printable in batches: a carriage return at a
+    batch's end may be half of a Windows line end."""
+    from compliance.report.escaping import printable, printable_pieces
+
+    assert "".join(printable_pieces(pieces, size)) == printable("".join(pieces))

@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import charts, shape
-from .escaping import printable
+from .escaping import printable_pieces
 
 
 def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str = "simple") -> Iterator[str]:
@@ -37,7 +37,7 @@ def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str
         title=documents[0]["authority"] if len(documents) == 1 else f"Comparison of {len(documents)} authorities",
         grade_class=_grade_class(documents[0]["scale"]),
     )
-    return (printable(piece) for piece in pieces)
+    return printable_pieces(pieces)
 
 
 def _grade_class(scale: list[dict[str, Any]]) -> dict[str, str]:

@@ -7,13 +7,13 @@ from itertools import chain
 from typing import Any
 
 from . import joined, shape
-from .escaping import markdown, printable
+from .escaping import markdown, printable_pieces
 
 
 def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str = "simple") -> Iterator[str]:
     comparison = [_comparison(documents)] if len(documents) > 1 else []
     parts = chain(comparison, (_one(document) for document in documents))
-    return (printable(piece) for piece in joined(parts))
+    return printable_pieces(joined(parts))
 
 
 class _Markdown(str):

@@ -14,7 +14,7 @@ from typing import Any
 from tabulate import tabulate
 
 from . import joined, shape
-from .escaping import printable
+from .escaping import printable_pieces
 
 WIDTH = 100
 
@@ -22,7 +22,7 @@ WIDTH = 100
 def render(documents: Sequence[dict[str, Any]], several: bool, table_format: str = "simple") -> Iterator[str]:
     comparison = [_comparison(documents, table_format)] if len(documents) > 1 else []
     parts = chain(comparison, (_one(document, table_format) for document in documents))
-    return (printable(piece) for piece in joined(parts))
+    return printable_pieces(joined(parts))
 
 
 def _comparison(documents: Sequence[dict[str, Any]], table_format: str) -> str:
