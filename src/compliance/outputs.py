@@ -139,22 +139,15 @@ class Outputs:
 
     def formats(self, output_format: str, explicit: bool, paths: tuple[Path, ...], quiet: bool) -> set[str]:
         """The formats emit will write (those it can tell: emit says what it cannot)."""
-        from .report import format_for
-
-        named = {output_format if explicit else format_for(path) for path in paths}
+        named = {self._format(output_format, explicit, path) for path in paths}
         return {name for name in named if name} | ({output_format} if not quiet else set())
 
     @staticmethod
-    def _formats(output_format: str, explicit: bool, paths: tuple[Path, ...]) -> list[str]:
+    def _format(output_format: str, explicit: bool, path: Path) -> str | None:
+        """The format an -o file is written in: --format's when given, else its extension's (None: it has none)."""
         from .report import format_for
 
-        names = []
-        for path in paths:
-            name = output_format if explicit else format_for(path)
-            if name is None:
-                raise BadValue("outputs", "-o", f"cannot tell the format of {path} from its extension; give --format")
-            names.append(name)
-        return names
+        return output_format if explicit else format_for(path)
 
     def emit(self, documents: Sequence[dict[str, Any]], several: bool, output_format: str, explicit: bool,
              paths: tuple[Path, ...], table_format: str, quiet: bool) -> list[Problem]:
@@ -167,7 +160,12 @@ class Outputs:
         """
         from .report import FORMATS, render
 
-        plan = list(zip(paths, self._formats(output_format, explicit, paths), strict=True))
+        plan = []
+        for path in paths:
+            name = self._format(output_format, explicit, path)
+            if name is None:
+                raise BadValue("outputs", "-o", f"cannot tell the format of {path} from its extension; give --format")
+            plan.append((path, name))
         if "table" in [name for _, name in plan] + ([] if quiet else [output_format]):
             styles = tabulate().tabulate_formats  # tabulate only when a table is drawn
             if table_format not in styles:

@@ -43,10 +43,11 @@ def _line(text: str) -> str:
     return " ".join(printable(text).split())
 
 
-def _yaml_text(text: str) -> str:
-    """A value for the template's YAML: as it is where it reads as plain text, else double-quoted."""
-    plain = text and all(ch.isalnum() or ch in "_./-" for ch in text) and text[0] not in "-."
-    return text if plain else json.dumps(text, ensure_ascii=False)  # YAML reads no \u escape of a surrogate pair
+def _yaml_line(key: str, value: str) -> str:
+    """``key: value`` as the YAML library writes it: plain where that reads back as the same text, else quoted."""
+    import yaml
+
+    return yaml.safe_dump({key: value}, allow_unicode=True, width=1 << 20).rstrip("\n")
 
 
 def render(pack: Pack, today: datetime.date | None = None) -> str:
@@ -62,7 +63,7 @@ def render(pack: Pack, today: datetime.date | None = None) -> str:
         "authority: Name of the authority",
         "# code: E06000021  # the authority's DfE or ONS code",
         f"period: {_period(today)}  # financial year ending 31 March, e.g. 2010-11 or 2010-11 Q3",
-        f"pack: {_yaml_text(reference_for(pack))}",
+        _yaml_line("pack", reference_for(pack)),
         "metrics:",
     ]
     for metric in pack.metrics.values():
