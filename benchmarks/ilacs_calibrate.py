@@ -13,9 +13,12 @@ each authority's published figures for the last year ending 31 March before its 
    over the training inspections, and a concern beyond the worse tercile; neutral between.
 3. Weights: indicators whose relative figures correlate at r >= 0.8 on the training years (agency
    and vacancy rates) share one count, each weighing 1/k, so one signal is not counted twice.
-4. Cut-points: the points (concerns less strengths) mapped to grades by the three cut-points that
-   agree most often with the training years' grades while giving each grade between half and
-   twice its share among them (an estimate that never, or too often, says a grade is no estimate).
+4. Cut-points: the points (concerns less strengths) mapped to grades by three cut-points giving
+   each grade between half and twice its share among the training years' grades (an estimate that
+   never, or too often, says a grade is no estimate), chosen by the objective (OBJECTIVE): "exact",
+   the first, those agreeing most often with the grades; "within-one-bar", the second (registered
+   in rules/ofsted-ilacs/README.md before it was tried), those agreeing most often among the ones
+   within one grade of at least WITHIN_ONE_BAR% of them, where there are any.
 
 It writes rules/ofsted-ilacs/<version>/estimates.yaml (keeping any validation the validation
 script recorded) with --write; --check exits 1 when the files differ from what it fits; else it
@@ -29,6 +32,7 @@ import datetime
 import itertools
 import statistics
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +41,11 @@ import ilacs_data as data  # noqa: E402
 
 SIGNIFICANCE = 0.05
 TOGETHER = 0.8  # relative figures this correlated count as one signal
+#: How cut-points are chosen among those that give every grade its share: "exact", the first
+#: calibration's objective, or "within-one-bar", the second's (the bar first, then exact).
+OBJECTIVES = ("exact", "within-one-bar")
+OBJECTIVE = "exact"
+WITHIN_ONE_BAR = 90.0  # the issue's bar for within one grade, in per cent
 
 
 def select(train: list[data.Inspection], grade_of: str, bears_on: tuple[str, ...]
@@ -104,27 +113,34 @@ def signal(inspection: data.Inspection, design: data.Design, lower: float, upper
     return -1 if value <= england + lower else 1 if value >= england + upper else 0
 
 
-def fit_cuts(scored: list[tuple[float, str]], shared: bool = True
+def fit_cuts(scored: list[tuple[float, str]], shared: bool = True, objective: str = OBJECTIVE
              ) -> tuple[tuple[float, float, float], dict[str, Any]]:
     """The cut-points agreeing most with the training grades, each grade at half to twice its share
-    (``shared``); ties to the better within-one agreement, then macro recall, then the lower cut-points.
+    (``shared``); under "within-one-bar", among those within one grade of WITHIN_ONE_BAR% of the grades
+    where any are. Ties to the better within-one agreement, then macro recall, then the lower cut-points.
     Where too few scores can be told apart for every grade to have its share, the best agreement alone."""
+    if objective not in OBJECTIVES:
+        raise ValueError(f"unknown objective {objective!r}: {', '.join(OBJECTIVES)}")
     n = len(scored)
     shares = {grade: sum(actual == grade for _, actual in scored) / n for grade in data.ORDER}
     values = sorted({score for score, _ in scored})
-    best: tuple[tuple[float, float, float], tuple[float, float, float], dict[str, Any]] | None = None
+    candidates: list[tuple[tuple[float, float, float], tuple[float, float, float], dict[str, Any]]] = []
     for cuts in itertools.combinations_with_replacement(values, 3):
         pairs = [(grade_of(score, cuts), actual) for score, actual in scored]
         counts = {grade: sum(p == grade for p, _ in pairs) / n for grade in data.ORDER}
         if shared and not all(shares[g] / 2 <= counts[g] <= 2 * shares[g] for g in data.ORDER):
             continue
         result = data.agreement(pairs)
-        key = (result["exact"], result["within_one"], result["macro_recall"])
-        if best is None or key > best[0]:
-            best = (key, cuts, result)
-    if best is None:
-        return fit_cuts(scored, shared=False)
+        candidates.append(((result["exact"], result["within_one"], result["macro_recall"]), cuts, result))
+    if not candidates:
+        return fit_cuts(scored, shared=False, objective=objective)
+    within_bar = [c for c in candidates if c[2]["within_one"] >= WITHIN_ONE_BAR]
+    if objective == "within-one-bar" and within_bar:
+        candidates = within_bar
+    # max keeps the first of equals, and the cut-points come in rising order: ties go to the lower ones
+    best = max(candidates, key=lambda candidate: candidate[0])
     best[2]["shared"] = shared
+    best[2]["within_bar"] = objective == "within-one-bar" and bool(within_bar)
     return best[1], best[2]
 
 
@@ -132,47 +148,92 @@ def grade_of(score: float, cuts: tuple[float, float, float]) -> str:
     return next((data.ORDER[i] for i, cut in enumerate(cuts) if score <= cut), data.ORDER[-1])
 
 
-def calibrate(train: list[data.Inspection]) -> dict[str, dict[str, Any]]:
-    """Each version's estimates file content (without validation), fitted on ``train``."""
+@dataclass
+class Fit:
+    """One judgement's estimate as fitted: the indicators chosen (with their relation to the grade),
+    their weights, and the cut-points (None where no indicator was chosen)."""
+
+    judgement: str
+    target: str  # the grade it is trained on
+    chosen: list[tuple[data.Design, float, float, int]]
+    weight: dict[str, tuple[float, str]]
+    considered: list[data.Design]
+    cuts: tuple[float, float, float] | None = None
+    fitted: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def designs(self) -> list[data.Design]:
+        return [design for design, *_ in self.chosen]
+
+    def score(self, inspection: data.Inspection, band_of: dict[str, tuple[float, float, int]]) -> float:
+        return sum(self.weight[d.metric][0] * signal(inspection, d, *band_of[d.metric][:2]) for d in self.designs)
+
+    def grade(self, inspection: data.Inspection, band_of: dict[str, tuple[float, float, int]]) -> str | None:
+        """The estimate as comply gives it: None with no indicator, or under half of their weight published."""
+        if self.cuts is None:
+            return None
+        published = sum(self.weight[d.metric][0] for d in self.designs
+                        if d.metric in inspection.values and d.metric in inspection.national)
+        if published < 0.5 * sum(weight for weight, _ in self.weight.values()):
+            return None
+        return grade_of(self.score(inspection, band_of), self.cuts)
+
+
+def fit(train: list[data.Inspection], objective: str = OBJECTIVE
+        ) -> tuple[dict[str, tuple[float, float, int]], dict[str, list[Fit]]]:
+    """Each indicator's bands, and each version's fitted estimates, on ``train``."""
     data.refuse_test_years(train)
     band_of = {design.metric: bands(train, design) for design in data.DESIGN}
-    files: dict[str, dict[str, Any]] = {}
+    fits: dict[str, list[Fit]] = {}
     for version, targets in data.TARGETS.items():
+        fits[version] = []
+        for judgement, (grade_of_, bears_on) in targets.items():
+            chosen = select(train, grade_of_, bears_on)
+            one = Fit(judgement, grade_of_, chosen, weights(train, [design for design, *_ in chosen]),
+                      [d for d in data.DESIGN if set(d.bears_on) & set(bears_on)])
+            if chosen:
+                scored = [(one.score(i, band_of), i.actual[grade_of_]) for i in train if grade_of_ in i.actual]
+                one.cuts, one.fitted = fit_cuts(scored, objective=objective)
+            fits[version].append(one)
+    return band_of, fits
+
+
+def calibrate(train: list[data.Inspection], objective: str = OBJECTIVE) -> dict[str, dict[str, Any]]:
+    """Each version's estimates file content (without validation), fitted on ``train``."""
+    band_of, fits = fit(train, objective)
+    files: dict[str, dict[str, Any]] = {}
+    for version, fitted_estimates in fits.items():
         related: dict[str, list[str]] = {}  # indicator id -> how it relates to each grade it is chosen for
         estimates = []
-        for judgement, (grade_of_, bears_on) in targets.items():
-            graded = [i for i in train if grade_of_ in i.actual]
-            chosen = select(train, grade_of_, bears_on)
-            designs = [design for design, *_ in chosen]
-            weight = weights(train, designs)
-            for design, rho, p, n in chosen:
+        for one in fitted_estimates:
+            judgement, designs, weight = one.judgement, one.designs, one.weight
+            for design, rho, p, n in one.chosen:
                 related.setdefault(design.id, []).append(f"{judgement} rho {rho:+.2f} (p {p:.3f}, n {n})")
-            scored = [(sum(weight[d.metric][0] * signal(i, d, *band_of[d.metric][:2]) for d in designs),
-                       i.actual[grade_of_]) for i in graded]
-            considered = [d for d in data.DESIGN if set(d.bears_on) & set(bears_on)]
             estimate: dict[str, Any] = {
                 "judgement": judgement, "method": "points",
                 "indicators": {d.id: round(weight[d.metric][0], 3) for d in designs},
-                "prompts": [d.metric for d in considered],
+                "prompts": [d.metric for d in one.considered],
             }
-            if designs:
-                cuts, fitted = fit_cuts(scored)
+            if one.cuts is not None:
+                fitted = one.fitted
                 shared = list(dict.fromkeys(why for d in designs if (why := weight[d.metric][1])))
-                estimate["cut_points"] = {grade: round(cut, 3) for grade, cut in zip(data.ORDER[:3], cuts,
+                estimate["cut_points"] = {grade: round(cut, 3) for grade, cut in zip(data.ORDER[:3], one.cuts,
                                                                                      strict=True)}
                 estimate["rationale"] = (
-                    f"{len(designs)} of the {len(considered)} published indicators that bear on it related to the "
-                    f"grade the framework's way on the training years; cut-points the best agreement there "
-                    f"({fitted['exact']:.0f}% exact, {fitted['within_one']:.0f}% within one grade, n {fitted['n']})"
+                    f"{len(designs)} of the {len(one.considered)} published indicators that bear on it related to "
+                    f"the grade the framework's way on the training years; cut-points the best "
+                    + (f"exact agreement there among those within one grade of at least {WITHIN_ONE_BAR:g}% of its "
+                       f"grades " if fitted.get("within_bar") else "agreement there ")
+                    + f"({fitted['exact']:.0f}% exact, {fitted['within_one']:.0f}% within one grade, n {fitted['n']})"
                     + (" with every grade at half to twice its share" if fitted.get("shared") else
                        ", as too few scores can be told apart to give every grade its share")
                     + ("".join(f"; {text}" for text in shared))
-                    + ("" if grade_of_ == judgement else
+                    + ("" if one.target == judgement else
                        "; trained on the grade for children in care and care leavers, judged together before 2023")
                     + ".")
             else:
                 estimate["cut_points"] = {grade: 0 for grade in data.ORDER[:3]}
-                estimate["rationale"] = (f"None of the {len(considered)} published indicators that bear on it "
+                estimate["rationale"] = (f"None of the {len(one.considered)} published indicators that bear on it "
                                          "related to the grade on the training years.")
             estimates.append(estimate)
         indicators = []
