@@ -318,3 +318,48 @@ def test_what_would_judge_it_leaves_out_what_the_file_already_gives(tmp_path):
     needed = leaders["estimate"]["evidence_needed"]
     assert not any(text.startswith("Files showing effective management oversight") for text in needed)
     assert any(text.startswith("Social workers supervised") for text in needed)
+
+
+@needs_real
+def test_the_calibrations_objective_is_the_one_the_forward_check_chooses():
+    """The objective was registered with its adoption rule before the check ran (rules/ofsted-ilacs/README.md);
+    the calibration must use what the rule chooses, and the check must read the training years only."""
+    done = subprocess.run([sys.executable, ROOT / "benchmarks" / "ilacs_forward.py", "--data", REAL],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("ilacs forward check: fitted before 2021-01-01, scored on 65 inspections after"), last
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import ilacs_calibrate
+        import ilacs_data
+        import ilacs_forward
+    finally:
+        sys.path.pop(0)
+    assert last.endswith(f": objective {ilacs_calibrate.OBJECTIVE}"), last
+    late = ilacs_data.Inspection("Somewhere", "E0", __import__("datetime").date(2023, 5, 1), {"overall": "good"},
+                                 "2022-23", values={"re_referrals_pct": 20.0}, national={"re_referrals_pct": 22.0})
+    with pytest.raises(ilacs_data.TestYearsRefused):
+        ilacs_forward.check([late])
+    with pytest.raises(ValueError, match="unknown objective"):
+        ilacs_calibrate.fit_cuts([(0.0, "good"), (1.0, "inadequate")], objective="best on the test")
+
+
+def test_the_second_objective_keeps_the_bar_where_it_can():
+    """Under "within-one-bar" the cut-points come from those within one grade of at least 90% of the grades;
+    under "exact" the most often exact win even below the bar. A made-up training set where they differ."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import ilacs_calibrate
+    finally:
+        sys.path.pop(0)
+    # at score 2, four inadequate and three good: exact calls them inadequate (the good ones two grades off);
+    # the bar calls them requires improvement, within one grade of all seven
+    scored = [(0.0, "good")] * 10 + [(2.0, "inadequate")] * 4 + [(2.0, "good")] * 3
+    exact_cuts, exact_fit = ilacs_calibrate.fit_cuts(scored, shared=False, objective="exact")
+    bar_cuts, bar_fit = ilacs_calibrate.fit_cuts(scored, shared=False, objective="within-one-bar")
+    assert exact_fit["exact"] > bar_fit["exact"]
+    assert exact_fit["within_one"] < 90 <= bar_fit["within_one"]
+    assert bar_fit["within_bar"] and not exact_fit["within_bar"]
+    assert ilacs_calibrate.grade_of(2.0, exact_cuts) == "inadequate"
+    assert ilacs_calibrate.grade_of(2.0, bar_cuts) == "requires_improvement"
