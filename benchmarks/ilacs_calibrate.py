@@ -168,13 +168,15 @@ class Fit:
     def score(self, inspection: data.Inspection, band_of: dict[str, tuple[float, float, int]]) -> float:
         return sum(self.weight[d.metric][0] * signal(inspection, d, *band_of[d.metric][:2]) for d in self.designs)
 
-    def grade(self, inspection: data.Inspection, band_of: dict[str, tuple[float, float, int]]) -> str | None:
-        """The estimate as comply gives it: None with no indicator, or under half of their weight published."""
-        if self.cuts is None:
-            return None
+    def estimable(self, inspection: data.Inspection) -> bool:
+        """Whether comply estimates it for the inspection: half the indicators' weight or more published."""
         published = sum(self.weight[d.metric][0] for d in self.designs
                         if d.metric in inspection.values and d.metric in inspection.national)
-        if published < 0.5 * sum(weight for weight, _ in self.weight.values()):
+        return bool(self.designs) and published >= 0.5 * sum(weight for weight, _ in self.weight.values())
+
+    def grade(self, inspection: data.Inspection, band_of: dict[str, tuple[float, float, int]]) -> str | None:
+        """The estimate as comply gives it: None with no indicator, or under half of their weight published."""
+        if self.cuts is None or not self.estimable(inspection):
             return None
         return grade_of(self.score(inspection, band_of), self.cuts)
 
@@ -194,7 +196,9 @@ def fit(train: list[data.Inspection], objective: str = OBJECTIVE
             one = Fit(judgement, grade_of_, chosen, weights(train, [design for design, *_ in chosen]),
                       [d for d in data.DESIGN if set(d.bears_on) & set(bears_on)])
             if chosen:
-                scored = [(one.score(i, band_of), i.actual[grade_of_]) for i in train if grade_of_ in i.actual]
+                # fitted on the inspections comply would estimate: those it would not have no score to cut
+                scored = [(one.score(i, band_of), i.actual[grade_of_]) for i in train
+                          if grade_of_ in i.actual and one.estimable(i)]
                 one.cuts, one.fitted = fit_cuts(scored, objective=objective)
             fits[version].append(one)
     return band_of, fits

@@ -194,8 +194,8 @@ def attach_figures(group: list[Inspection], data: Path) -> int:
         inspection.metrics = content
         for metric, figure in content["metrics"].items():
             value = figure.get("value")
-            if value is None and "numerator" in figure:
-                value = round(100 * figure["numerator"] / figure["denominator"], 1)
+            if value is None and "numerator" in figure:  # as comply reads it: unrounded, or a band edge differs
+                value = 100.0 * figure["numerator"] / figure["denominator"]
             if isinstance(value, int | float) and not isinstance(value, bool):
                 inspection.values[metric] = float(value)
             if "national" in figure:

@@ -363,3 +363,27 @@ def test_the_second_objective_keeps_the_bar_where_it_can():
     assert bar_fit["within_bar"] and not exact_fit["within_bar"]
     assert ilacs_calibrate.grade_of(2.0, exact_cuts) == "inadequate"
     assert ilacs_calibrate.grade_of(2.0, bar_cuts) == "requires_improvement"
+
+
+@needs_real
+def test_the_calibration_grades_every_training_inspection_as_comply_does():
+    """The calibration fits on its own reading of the figures; comply grades with the pack it wrote. If the two read
+    a figure differently (a rounded rate at a band's edge) or estimate different inspections, the cut-points were fitted
+    to grades comply never gives, and the rationale's in-sample agreement is not comply's."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import ilacs_calibrate
+        import ilacs_data
+        import ilacs_validation
+    finally:
+        sys.path.pop(0)
+    train = ilacs_data.training(REAL)
+    ilacs_data.attach_figures(train, REAL)
+    train = [i for i in train if i.values]
+    band_of, fits = ilacs_calibrate.fit(train)
+    by_comply = ilacs_validation.estimate_all(train)
+    differ = [(i.name, i.date.isoformat(), one.judgement, script, by_comply[index].get(one.judgement))
+              for one in fits["2018"] for index, i in enumerate(train)
+              if (script := one.grade(i, band_of)) != by_comply[index].get(one.judgement)]
+    assert len(by_comply) == len(train) > 150
+    assert not differ, differ[:5]
