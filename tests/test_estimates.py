@@ -387,3 +387,20 @@ def test_the_calibration_grades_every_training_inspection_as_comply_does():
               if (script := one.grade(i, band_of)) != by_comply[index].get(one.judgement)]
     assert len(by_comply) == len(train) > 150
     assert not differ, differ[:5]
+
+
+def test_not_estimable_for_too_few_figures_says_by_weight_how_few(write):
+    """The test is on the indicators' weight (agency and vacancies share one count); the message gives both."""
+    from compliance.runner import pack_for
+
+    weights = dict(pack_for("ofsted-ilacs/2023").estimates["overall"].indicators)
+    assert sorted(weight for weight in weights.values() if weight < 1) == [0.5, 0.5]  # agency and vacancies
+    path = write("m.yaml", "authority: Somewhere\nperiod: 2024-25\nmetrics:\n"
+                 "  sw_agency_pct: {value: 10, national: 13}\n  sw_vacancy_pct: {value: 10, national: 14}\n"
+                 "  re_referrals_pct: {value: 20, national: 22.6}\n  sw_caseload: {value: 15, national: 15.2}\n")
+    result = comply("check", path, "--pack", "ofsted-ilacs/2023", "--format", "json", "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    [overall] = [j for j in json.loads(result.stdout)["judgements"] if j["id"] == "overall"]
+    assert overall["kind"] == "not_estimable"
+    assert (f"only 4 of its {len(weights)} indicators are published for this authority, 3 of their "
+            f"{sum(weights.values()):g} counts, under half") in overall["basis"], overall["basis"]

@@ -167,12 +167,13 @@ def _estimated(pack: Pack, judgement: Judgement, estimate: Estimate, indicators:
     weights = dict(estimate.indicators)
     read = [reading for reading in indicators if reading.indicator.id in weights]
     published = sum(weights[r.indicator.id] for r in read if r.signal is not None)
-    if published < 0.5 * sum(weights.values()) or not read:
+    total = sum(weights.values())
+    if published < 0.5 * total or not read:  # by weight: two figures sharing one count count once
         return JudgementResult(judgement, None, f"not estimable from published figures: only "
                                f"{sum(r.signal is not None for r in read)} of its {len(read)} indicators are "
-                               f"published for this authority, fewer than half; the authority's own evidence "
-                               f"would judge it ({why_not_judged})", kind=JudgementKind.NOT_ESTIMABLE,
-                               estimate=estimate)
+                               f"published for this authority, {published:g} of their {total:g} counts, under "
+                               f"half; the authority's own evidence would judge it ({why_not_judged})",
+                               kind=JudgementKind.NOT_ESTIMABLE, estimate=estimate)
     method, words = ESTIMATE_METHODS[estimate.method]
     score = method([(reading.signal, weights[reading.indicator.id]) for reading in read])
     grade = next((pack.scale[grade_id] for grade_id, highest in estimate.cut_points if score <= highest),
