@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Set
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from . import expressions, grading, periods
@@ -60,10 +61,15 @@ def evaluate(pack: Pack, submission: Submission, today: datetime.date | None = N
     for waiver, applies in waivers:
         if applies:
             active.setdefault(waiver.rule, waiver)
+    queries = tuple(check_query(query, pack, submission, shared) for query in pack.queries)
+    queried = _queried(pack, queries)
     findings = tuple(_waived(grade_finding(rule, pack, submission, shared), active.get(rule.id))
                      for rule in pack.rules)
-    areas, further = improvements(pack, findings)
     indicators = tuple(read_indicator(indicator, pack, submission, shared) for indicator in pack.indicators)
+    if queried:  # a figure a query doubts is never graded silently: its grade or reading says so
+        findings = tuple(_finding_queried(finding, queried, pack) for finding in findings)
+        indicators = tuple(_reading_queried(reading, queried) for reading in indicators)
+    areas, further = improvements(pack, findings)
     return Result(
         submission=submission,
         pack=pack,
@@ -72,7 +78,7 @@ def evaluate(pack: Pack, submission: Submission, today: datetime.date | None = N
         indicators=indicators,
         areas_for_improvement=areas,
         further_shortfalls=further,
-        queries=tuple(check_query(query, pack, submission, shared) for query in pack.queries),
+        queries=queries,
         waivers=waivers,
         warnings=tuple(warnings(pack, submission)),
     )
@@ -88,6 +94,42 @@ def warnings(pack: Pack, submission: Submission) -> list[str]:
         return [f"every percentage in the file is below 1 ({len(percentages)} of them, e.g. "
                 f"{max(percentages):g}): percentages are 0-100, so 74% is 74, not 0.74"]
     return []
+
+
+def _queried(pack: Pack, queries: tuple[QueryResult, ...]) -> dict[str, tuple[str, ...]]:
+    """Each metric a raised query reads (its own, and any its check names): the queries, by id."""
+    doubted: dict[str, list[str]] = {}
+    for outcome in queries:
+        if outcome.status is QueryStatus.RAISED:
+            query = outcome.query
+            names = {name for name in query.check.names if name in pack.metrics}
+            for metric_id in sorted(names | ({query.metric} if query.metric else set())):
+                doubted.setdefault(metric_id, []).append(query.id)
+    return {metric_id: tuple(ids) for metric_id, ids in doubted.items()}
+
+
+def _doubt(ids: tuple[str, ...]) -> str:
+    return f"; a data query doubts the figure ({', '.join(ids)}): confirm it before relying on this"
+
+
+def _finding_queried(finding: Finding, queried: dict[str, tuple[str, ...]], pack: Pack) -> Finding:
+    """A graded finding whose figures a raised query reads, saying so."""
+    if finding.status is not Status.GRADED:
+        return finding
+    rule = finding.rule
+    ids = tuple(dict.fromkeys(query for name in [rule.metric, *sorted(_metric_names(rule, pack))]
+                              for query in queried.get(name, ())))
+    if not ids:
+        return finding
+    return replace(finding, evidence=finding.evidence + _doubt(ids), queried=ids)
+
+
+def _reading_queried(reading: IndicatorResult, queried: dict[str, tuple[str, ...]]) -> IndicatorResult:
+    """An indicator read from a figure a raised query reads, saying so."""
+    ids = queried.get(reading.indicator.metric, ())
+    if not ids or reading.signal is None:
+        return reading
+    return replace(reading, evidence=reading.evidence + _doubt(ids), queried=ids)
 
 
 def _waived(finding: Finding, waiver: Waiver | None) -> Finding:

@@ -189,8 +189,12 @@ def _estimated(pack: Pack, judgement: Judgement, estimate: Estimate, indicators:
     counts = ", ".join(named(signal) for signal in (Signal.STRENGTH, Signal.CONCERN, Signal.NEUTRAL, None)
                        if signal is not None or any(r.signal is None for r in read))
     cuts = ", ".join(f"{pack.scale[grade_id].label} up to {highest:g}" for grade_id, highest in estimate.cut_points)
+    doubted = [r.indicator.title for r in read if r.queried]
+    doubt = (f"; a data query doubts the figure behind {len(doubted)} of these readings ({'; '.join(doubted)}): "
+             "confirm it before relying on the estimate" if doubted else "")
     basis = (f"estimate from published figures, {words} of {len(read)} indicators: {counts}; score {score:+g}: "
-             f"{grade.label} ({cuts}; above, {pack.scale.grades[-1].label}); on the validation, {estimate.agreement}")
+             f"{grade.label} ({cuts}; above, {pack.scale.grades[-1].label}){doubt}; on the validation, "
+             f"{estimate.agreement}")
     return JudgementResult(judgement, grade, basis, grade, kind=JudgementKind.ESTIMATED, score=score,
                            estimate=estimate)
 

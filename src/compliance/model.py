@@ -341,6 +341,7 @@ class Finding:
     grade: Grade | None = None
     value: float | bool | None = None
     benchmarks: dict[str, float] = field(default_factory=dict)
+    queried: tuple[str, ...] = ()  # the raised data queries that read a figure it graded on
 
 
 class JudgementKind(StrEnum):
@@ -371,6 +372,7 @@ class IndicatorResult:
     evidence: str
     value: float | bool | None = None
     benchmarks: dict[str, float] = field(default_factory=dict)
+    queried: tuple[str, ...] = ()  # the raised data queries that read its figure
 
 
 @record(frozen=True)

@@ -648,27 +648,28 @@ def _Submission___delattr__(self, name):
     raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
-def _Finding___init__(self, rule, status, evidence, grade=None, value=None, benchmarks=_FACTORY):
+def _Finding___init__(self, rule, status, evidence, grade=None, value=None, benchmarks=_FACTORY, queried=()):
     _set(self, 'rule', rule)
     _set(self, 'status', status)
     _set(self, 'evidence', evidence)
     _set(self, 'grade', grade)
     _set(self, 'value', value)
     _set(self, 'benchmarks', dict() if benchmarks is _FACTORY else benchmarks)
+    _set(self, 'queried', queried)
 
 
 def _Finding___repr__(self):
-    return f"{self.__class__.__qualname__}(rule={self.rule!r}, status={self.status!r}, evidence={self.evidence!r}, grade={self.grade!r}, value={self.value!r}, benchmarks={self.benchmarks!r})"
+    return f"{self.__class__.__qualname__}(rule={self.rule!r}, status={self.status!r}, evidence={self.evidence!r}, grade={self.grade!r}, value={self.value!r}, benchmarks={self.benchmarks!r}, queried={self.queried!r})"
 
 
 def _Finding___eq__(self, other):
     if other.__class__ is self.__class__:
-        return (self.rule, self.status, self.evidence, self.grade, self.value, self.benchmarks, ) == (other.rule, other.status, other.evidence, other.grade, other.value, other.benchmarks, )
+        return (self.rule, self.status, self.evidence, self.grade, self.value, self.benchmarks, self.queried, ) == (other.rule, other.status, other.evidence, other.grade, other.value, other.benchmarks, other.queried, )
     return NotImplemented
 
 
 def _Finding___hash__(self):
-    return hash((self.rule, self.status, self.evidence, self.grade, self.value, self.benchmarks, ))
+    return hash((self.rule, self.status, self.evidence, self.grade, self.value, self.benchmarks, self.queried, ))
 
 
 def _Finding___setattr__(self, name, value):
@@ -712,26 +713,27 @@ def _JudgementResult___delattr__(self, name):
     raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
-def _IndicatorResult___init__(self, indicator, signal, evidence, value=None, benchmarks=_FACTORY):
+def _IndicatorResult___init__(self, indicator, signal, evidence, value=None, benchmarks=_FACTORY, queried=()):
     _set(self, 'indicator', indicator)
     _set(self, 'signal', signal)
     _set(self, 'evidence', evidence)
     _set(self, 'value', value)
     _set(self, 'benchmarks', dict() if benchmarks is _FACTORY else benchmarks)
+    _set(self, 'queried', queried)
 
 
 def _IndicatorResult___repr__(self):
-    return f"{self.__class__.__qualname__}(indicator={self.indicator!r}, signal={self.signal!r}, evidence={self.evidence!r}, value={self.value!r}, benchmarks={self.benchmarks!r})"
+    return f"{self.__class__.__qualname__}(indicator={self.indicator!r}, signal={self.signal!r}, evidence={self.evidence!r}, value={self.value!r}, benchmarks={self.benchmarks!r}, queried={self.queried!r})"
 
 
 def _IndicatorResult___eq__(self, other):
     if other.__class__ is self.__class__:
-        return (self.indicator, self.signal, self.evidence, self.value, self.benchmarks, ) == (other.indicator, other.signal, other.evidence, other.value, other.benchmarks, )
+        return (self.indicator, self.signal, self.evidence, self.value, self.benchmarks, self.queried, ) == (other.indicator, other.signal, other.evidence, other.value, other.benchmarks, other.queried, )
     return NotImplemented
 
 
 def _IndicatorResult___hash__(self):
-    return hash((self.indicator, self.signal, self.evidence, self.value, self.benchmarks, ))
+    return hash((self.indicator, self.signal, self.evidence, self.value, self.benchmarks, self.queried, ))
 
 
 def _IndicatorResult___setattr__(self, name, value):
@@ -880,9 +882,9 @@ WRITTEN = {
     'LastInspection': ('order=False; date: str; grades: dict[str, str]; source: str | None = None', {'__init__': _LastInspection___init__, '__repr__': _LastInspection___repr__, '__eq__': _LastInspection___eq__, '__hash__': _LastInspection___hash__, '__setattr__': _LastInspection___setattr__, '__delattr__': _LastInspection___delattr__}),
     'Waiver': ('order=False; rule: str; reason: str; agreed_by: str; expires: str; location: Location; authority: str | None = None', {'__init__': _Waiver___init__, '__repr__': _Waiver___repr__, '__eq__': _Waiver___eq__, '__hash__': _Waiver___hash__, '__setattr__': _Waiver___setattr__, '__delattr__': _Waiver___delattr__}),
     'Submission': ("order=False; path: str; authority: str; period: str; values: dict[str, MetricValue]; code: str | None = None; as_of: str | None = None; pack: str | None = None; waivers: tuple[Waiver, ...] = (); sha256: str = ''; last_inspection: LastInspection | None = None", {'__init__': _Submission___init__, '__repr__': _Submission___repr__, '__eq__': _Submission___eq__, '__hash__': _Submission___hash__, '__setattr__': _Submission___setattr__, '__delattr__': _Submission___delattr__}),
-    'Finding': ('order=False; rule: Rule; status: Status; evidence: str; grade: Grade | None = None; value: float | bool | None = None; benchmarks: dict[str, float] factory dict', {'__init__': _Finding___init__, '__repr__': _Finding___repr__, '__eq__': _Finding___eq__, '__hash__': _Finding___hash__, '__setattr__': _Finding___setattr__, '__delattr__': _Finding___delattr__}),
+    'Finding': ('order=False; rule: Rule; status: Status; evidence: str; grade: Grade | None = None; value: float | bool | None = None; benchmarks: dict[str, float] factory dict; queried: tuple[str, ...] = ()', {'__init__': _Finding___init__, '__repr__': _Finding___repr__, '__eq__': _Finding___eq__, '__hash__': _Finding___hash__, '__setattr__': _Finding___setattr__, '__delattr__': _Finding___delattr__}),
     'JudgementResult': ("order=False; judgement: Judgement; grade: Grade | None; basis: str; method_grade: Grade | None = None; limits: tuple[str, ...] = (); kind: JudgementKind = <JudgementKind.JUDGED: 'judged'>; score: float | None = None; estimate: Estimate | None = None", {'__init__': _JudgementResult___init__, '__repr__': _JudgementResult___repr__, '__eq__': _JudgementResult___eq__, '__hash__': _JudgementResult___hash__, '__setattr__': _JudgementResult___setattr__, '__delattr__': _JudgementResult___delattr__}),
-    'IndicatorResult': ('order=False; indicator: Indicator; signal: Signal | None; evidence: str; value: float | bool | None = None; benchmarks: dict[str, float] factory dict', {'__init__': _IndicatorResult___init__, '__repr__': _IndicatorResult___repr__, '__eq__': _IndicatorResult___eq__, '__hash__': _IndicatorResult___hash__, '__setattr__': _IndicatorResult___setattr__, '__delattr__': _IndicatorResult___delattr__}),
+    'IndicatorResult': ('order=False; indicator: Indicator; signal: Signal | None; evidence: str; value: float | bool | None = None; benchmarks: dict[str, float] factory dict; queried: tuple[str, ...] = ()', {'__init__': _IndicatorResult___init__, '__repr__': _IndicatorResult___repr__, '__eq__': _IndicatorResult___eq__, '__hash__': _IndicatorResult___hash__, '__setattr__': _IndicatorResult___setattr__, '__delattr__': _IndicatorResult___delattr__}),
     'Improvement': ('order=False; rule: Rule; judgement: Judgement; timescale: str | None', {'__init__': _Improvement___init__, '__repr__': _Improvement___repr__, '__eq__': _Improvement___eq__, '__hash__': _Improvement___hash__, '__setattr__': _Improvement___setattr__, '__delattr__': _Improvement___delattr__}),
     'Earlier': ('order=False; judgements: dict[str, dict[str, str | None]]; values: dict[str, dict[str, float | bool]]', {'__init__': _Earlier___init__, '__repr__': _Earlier___repr__, '__eq__': _Earlier___eq__, '__hash__': _Earlier___hash__, '__setattr__': _Earlier___setattr__, '__delattr__': _Earlier___delattr__}),
     'QueryResult': ('order=False; query: Query; status: QueryStatus; text: str', {'__init__': _QueryResult___init__, '__repr__': _QueryResult___repr__, '__eq__': _QueryResult___eq__, '__hash__': _QueryResult___hash__, '__setattr__': _QueryResult___setattr__, '__delattr__': _QueryResult___delattr__}),

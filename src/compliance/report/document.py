@@ -234,6 +234,7 @@ def _indicator(result: Result, reading: IndicatorResult) -> dict[str, Any]:
         "estimates": [judgement for judgement, estimate in result.pack.estimates.items()
                       if any(name == indicator.id for name, _ in estimate.indicators)],
         "evidence": reading.evidence,
+        "queried": list(reading.queried),
         "cites": list(indicator.cites),
         **_figure(result, indicator.metric),
     }
@@ -297,6 +298,7 @@ def _finding(result: Result, finding: Finding) -> dict[str, Any]:
         "benchmarks": finding.benchmarks,
         "rank": {among: list(place) for among, place in submitted.rank.items()} if submitted else {},
         "evidence": finding.evidence,
+        "queried": list(finding.queried),
         "cites": list(rule.cites),
         "timescale": rule.timescale,
         "limiting": rule.limiting,

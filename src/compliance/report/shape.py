@@ -109,8 +109,14 @@ FIGURE_HEADERS = ["Value", "England", "Region", "Neighbours", "Rank among neighb
 
 def indicator_rows(doc: dict[str, Any]) -> list[list[str]]:
     """The published indicators the estimates read: title, the figure's cells, and its signal."""
-    return [[item["title"], *figure_cells(item), item["signal"] or "not published"]
-            for item in doc.get("indicators", [])]
+    return [[item["title"], *figure_cells(item), reads_as(item)] for item in doc.get("indicators", [])]
+
+
+def reads_as(item: dict[str, Any]) -> str:
+    """An indicator's signal, marked where a data query doubts its figure (a saved result may predate that)."""
+    if not item["signal"]:
+        return "not published"
+    return f"{item['signal']} (queried: {', '.join(item['queried'])})" if item.get("queried") else item["signal"]
 
 
 def not_estimable(doc: dict[str, Any]) -> list[dict[str, Any]]:

@@ -190,7 +190,7 @@ def _per_authority(documents: Sequence[dict[str, Any]]) -> list[Sheet]:
                 sheet.rows.append([*who, item["title"], item["value"], item["benchmarks"].get("national"),
                                    item["benchmarks"].get("region"), item["benchmarks"].get("neighbours"), *place,
                                    f"Q{item['quartile']}" if item["quartile"] else None, item["direction"],
-                                   *([item["signal"] or "not published", item["evidence"]] if signal else [])])
+                                   *([shape.reads_as(item), item["evidence"]] if signal else [])])
                 sheet.formats.append(dict.fromkeys(range(4, 8), FORMATS.get(item["unit"], "General")))
     return [record, areas, evidence, indicators, context]
 
