@@ -247,7 +247,9 @@ def test_a_2024_25_run_under_the_2026_version_never_shows_a_bare_grade(tmp_path)
 
 @pytest.mark.parametrize(("subject", "wanted"), [
     ("overall", ["overall: Judgements: Overall effectiveness", "(estimated)", "ILACS-EST-CASELOADS (counts 1): concern",
-                 "cut-points: Outstanding up to", "validation: within one grade of Ofsted's in"]),
+                 "cut-points: Outstanding up to", "validation: within one grade of Ofsted's in",
+                 "it does not apply to this estimate from published figures",
+                 "The impact of leaders on social work practice with children and families: not estimable"]),
     ("leaders", ["(not estimable)", "Its rules (the authority's own evidence; 50% must be graded):",
                  "ILACS-LEAD-SUPERVISION: not evidenced", "withdrawn: on 144 inspections"]),
     ("ILACS-EST-DENTAL", ["strength: value >= national + ", "where the bands come from: Bands at the terciles",
@@ -404,3 +406,24 @@ def test_not_estimable_for_too_few_figures_says_by_weight_how_few(write):
     assert overall["kind"] == "not_estimable"
     assert (f"only 4 of its {len(weights)} indicators are published for this authority, 3 of their "
             f"{sum(weights.values()):g} counts, under half") in overall["basis"], overall["basis"]
+
+
+def test_margins_of_a_published_data_run_say_what_it_is_and_measure_an_estimate_in_points():
+    metrics = ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml"
+    run = json.loads(comply("check", metrics, "--format", "json", "--fail-on", "never").stdout)
+    [overall] = [j for j in run["judgements"] if j["id"] == "overall"]
+    result = comply("margins", metrics)
+    assert result.exit_code == 0, result.output
+    first, *rest = result.stdout.splitlines()
+    assert first.startswith("**Estimate.** " + run["estimate_notice"])  # at the top, with the agreement
+    [row] = [line for line in rest if "| Overall effectiveness |" in line]
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[2] == f"{overall['label']} (estimate)"
+    score = overall["estimate"]["score"]
+    cuts = yaml.safe_load((ROOT / "rules" / "ofsted-ilacs" / "2018" / "estimates.yaml").read_text())
+    [wanted] = [e["cut_points"] for e in cuts["estimates"] if e["judgement"] == "overall"]
+    better = float(cells[5].split()[0])
+    assert score - better in wanted.values()  # taking that many points off lands on the better grade's cut-point
+    assert f"(now {score:+g})" in cells[6]
+    assert "| not estimable | - | not estimable |" in result.stdout
+    assert "| not judged |" not in result.stdout

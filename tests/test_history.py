@@ -135,7 +135,12 @@ def test_history_formats_and_filters(tmp_path):
     comply("check", STOKE, "--record", database, "-q")
     assert comply("history", "--db", database, "--format", "markdown").stdout.startswith("## Stoke-on-Trent")
     rows = comply("history", "--db", database, "--format", "csv").stdout.splitlines()
-    assert rows[0] == "authority,code,pack,period,kind,id,title,grade,value,change" and len(rows) == 23
+    assert rows[0] == "authority,code,pack,period,kind,id,title,grade,value,change,estimate_agreement"
+    assert len(rows) == 23
+    with_counts = comply("history", "--db", database, "--format", "csv", "--metric", "looked_after_children",
+                         "--metric", "iro_caseload_average").stdout.splitlines()
+    stoke = "Stoke-on-Trent,E06000021,ofsted-slac-2011,2010-11,metric"
+    assert with_counts[-2:] == [f"{stoke},looked_after_children,,,432,,", f"{stoke},iro_caseload_average,,,90,,"]
     entries = json.loads(comply("history", "--db", database, "--format", "json", "--authority", "e06000021").stdout)
     assert entries[0]["periods"] == ["2010-11"]
     result = comply("history", "--db", database, "--authority", "Nowhere")
@@ -268,8 +273,15 @@ def test_history_says_which_grades_were_estimates_and_how_sure(tmp_path):
     text = " ".join(comply("history", "--db", db).stdout.split())
     assert f"{estimated['label']} (estimate)" in text and "Not estimable" in text
     assert f"{estimated['title']} ({' '.join(estimated['estimate']['agreement'].split())})" in text
+    assert text.index("Estimates are from published figures") < text.index("Judgement")  # at the top
+    for fmt in ("markdown", "table"):
+        shown = comply("history", "--db", db, "--format", fmt).stdout
+        assert shown.index("Estimates are from published figures") < shown.index("Judgement"), fmt
     rows = list(csv.DictReader(io.StringIO(comply("history", "--db", db, "--format", "csv").stdout)))
-    assert {row["grade"] for row in rows if row["id"] == estimated["id"]} == {f"{estimated['label']} (estimate)"}
+    mine = [row for row in rows if row["id"] == estimated["id"]]
+    assert {row["grade"] for row in mine} == {f"{estimated['label']} (estimate)"}
+    assert {row["estimate_agreement"] for row in mine} == {estimated["estimate"]["agreement"]}
+    assert {row["estimate_agreement"] for row in rows if row["id"] != estimated["id"]} == {""}
 
 
 def test_a_history_recorded_before_grades_had_kinds_is_read_and_then_gains_them(tmp_path):

@@ -106,6 +106,18 @@ def test_a_library_caller_renders_a_json_only_runs_documents_whole_in_any_format
     assert isinstance(kept[0], json_format.Encoded)
     expected = api.check([STOKE]).documents
     rendered = api.render(kept, output_format, several=False)
-    assert rendered == api.render([json_format.whole(kept[0])], output_format, several=False)
+    again = api.render([json_format.whole(kept[0])], output_format, several=False)
+    if output_format == "xlsx":  # a zip: its entries carry the second they were written, so compare the cells
+        assert _cells(rendered) == _cells(again)
+    else:
+        assert rendered == again
     if output_format == "json":
         assert json.loads(rendered)["findings"] == expected[0]["findings"]
+
+
+def _cells(workbook: bytes) -> dict[str, list[tuple[object, ...]]]:
+    import io
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(io.BytesIO(workbook), read_only=True)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}

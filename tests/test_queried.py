@@ -86,7 +86,8 @@ def test_a_rule_graded_on_a_doubted_figure_says_so_and_others_do_not(write):
     doubted = [rule for rule, f in findings.items() if f["queried"]]
     assert doubted == ["LAC-PERF-IRO-CASELOADS"]
     assert findings["LAC-PERF-IRO-CASELOADS"]["status"] == "graded"
-    assert "a data query doubts the figure (Q-IRO-CASELOAD-WITHIN-LAC)" in findings["LAC-PERF-IRO-CASELOADS"]["evidence"]
+    assert "a data query doubts the figure (Q-IRO-CASELOAD-WITHIN-LAC)" in findings["LAC-PERF-IRO-CASELOADS"][
+        "evidence"]
     untouched = json.loads(comply("check", STOKE, "--format", "json", "--fail-on", "never").stdout)
     assert not any(f["queried"] for f in untouched["findings"])
 

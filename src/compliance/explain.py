@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import expressions
 from .engine import missing_reason, rule_inputs
-from .model import Judgement, JudgementResult, Result, Rule
+from .model import Judgement, JudgementKind, JudgementResult, Result, Rule
 from .packdoc import find_rule
 from .units import with_unit
 
@@ -68,8 +68,7 @@ def explain(result: Result, rule: Rule) -> str:
     results = {r.judgement.id: r for r in result.judgements}
     for judgement_id in _path_up(result, rule.judgement):
         judged = results[judgement_id]
-        grade = judged.grade.label if judged.grade else "not judged"
-        lines.append(f"  {judged.judgement.section}: {judged.judgement.title}: {grade}")
+        lines.append(f"  {judged.judgement.section}: {judged.judgement.title}: {_grade_text(judged)}")
         lines.append(f"    {judged.basis}")
         lines += _limits(judged.judgement, judged.basis)
     return "\n".join(lines) + "\n"
@@ -115,6 +114,10 @@ def explain_judgement(result: Result, judgement_id: str) -> str:
         lines += [f"  {f.rule.id}: {f.grade.label if f.grade else f.status.value.replace('_', ' ')}"
                   + (" (limiting)" if f.rule.limiting else "") for f in findings]
     results = {r.judgement.id: r for r in result.judgements}
+    if judged.kind is JudgementKind.ESTIMATED and (judgement.inputs or judgement.limits()):
+        lines.append("The inspector's roll-up below (what it reads, and its limits) is how the authority's own "
+                     "evidence would judge it; it does not apply to this estimate from published figures, which one "
+                     "noisy figure must not sink:")
     for title, ids in (("The judgements it reads", judgement.inputs), ("No better than", judgement.limited_by),
                        ("At the worst grade when any of these is", judgement.worst_grade_from)):
         if ids:
@@ -146,7 +149,9 @@ def explain_judgement(result: Result, judgement_id: str) -> str:
 
 
 def _grade_text(judged: JudgementResult) -> str:
-    return judged.grade.label if judged.grade is not None else "not judged"
+    if judged.grade is not None:
+        return judged.grade.label + (" (estimate)" if judged.kind is JudgementKind.ESTIMATED else "")
+    return "not estimable" if judged.kind is JudgementKind.NOT_ESTIMABLE else "not judged"
 
 
 def explain_indicator(result: Result, indicator_id: str) -> str:

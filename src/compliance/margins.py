@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from itertools import groupby
 
 from .grading import judge
-from .model import Finding, Grade, Judgement, JudgementResult, Location, Pack, Result, Rule, Status
+from .model import Finding, Grade, Judgement, JudgementKind, JudgementResult, Location, Pack, Result, Rule, Status
 
 WORSE, BETTER = 1, -1
 MAX_STEPS = 20  # past this, the margin is reported as "more than"
@@ -166,22 +166,61 @@ def _group_key(move: Move) -> tuple[object, ...]:
 
 
 def render(result: Result) -> str:
-    """The margins of every judgement as a Markdown table."""
-    lines = ["| section | judgement | grade | worse after | which evidence | better after | which evidence |",
-             "|---|---|---|---|---|---|---|"]
+    """The margins of every judgement as a Markdown table; a run with estimates says so first, and how sure they
+    are, as every output of it does."""
+    from .report.document import _notice
+
+    lines = []
+    notice = _notice(result)
+    if notice:
+        lines += [f"**Estimate.** {notice} An estimate's margin is in its points: concerns less strengths, each "
+                  "by its weight, against the pack's cut-points.", ""]
+    lines += ["| section | judgement | grade | worse after | which evidence | better after | which evidence |",
+              "|---|---|---|---|---|---|---|"]
+    kinds = {r.judgement.id: r for r in result.judgements}
     for margin in margins(result):
-        grade = margin.grade.label if margin.grade else "not judged"
-        worse, worse_by = _described(margin.worse, margin.grade)
-        better, better_by = _described(margin.better, margin.grade)
+        judged = kinds[margin.judgement.id]
+        if judged.kind is JudgementKind.ESTIMATED and judged.estimate is not None and judged.score is not None:
+            grade = f"{margin.grade.label} (estimate)" if margin.grade else "not estimable"
+            (worse, worse_by), (better, better_by) = (_points(result.pack, judged, direction)
+                                                      for direction in (WORSE, BETTER))
+        else:
+            grade = (margin.grade.label if margin.grade else
+                     "not estimable" if judged.kind is JudgementKind.NOT_ESTIMABLE else "not judged")
+            worse, worse_by = _described(margin.worse, margin.grade, grade)
+            better, better_by = _described(margin.better, margin.grade, grade)
         lines.append(f"| {margin.judgement.section} | {margin.judgement.title} | {grade} | {worse} | {worse_by} | "
                      f"{better} | {better_by} |")
     return "\n".join(lines) + "\n"
 
 
-def _described(shift: Shift | str, grade: Grade | None) -> tuple[str, str]:
+def _points(pack: Pack, judged: JudgementResult, direction: int) -> tuple[str, str]:
+    """How far an estimate's score sits from the cut-point that would move it a grade, in points."""
+    assert judged.estimate is not None and judged.score is not None and judged.grade is not None
+    cuts = dict(judged.estimate.cut_points)
+    order = [grade.id for grade in pack.scale.grades]
+    here = order.index(judged.grade.id)
+    if (direction == WORSE and here == len(order) - 1) or (direction == BETTER and here == 0):
+        return "-", AT_END
+    score = judged.score
+    if direction == WORSE:  # above this grade's cut-point
+        limit = cuts[judged.grade.id]
+        return ("any rise" if limit == score else f"more than {_points_text(limit - score)}",
+                f"published figures: score above {limit:+g} (now "
+                f"{score:+g}): a strength read as neutral, or a neutral as a concern, adds its weight")
+    limit = cuts[order[here - 1]]
+    return (_points_text(score - limit), f"published figures: score {limit:+g} or under (now {score:+g}): a "
+            "concern read as neutral, or a neutral as a strength, takes off its weight")
+
+
+def _points_text(points: float) -> str:
+    return f"{points:g} point" if points == 1 else f"{points:g} points"
+
+
+def _described(shift: Shift | str, grade: Grade | None, shown: str = "not judged") -> tuple[str, str]:
     """How many steps, and which evidence, in words."""
     if grade is None:
-        return "-", "not judged"
+        return "-", shown
     if isinstance(shift, str):
         return ("-", shift) if shift != BEYOND else (f"more than {MAX_STEPS} steps", "")
     parts = []

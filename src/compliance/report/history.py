@@ -65,8 +65,12 @@ def _text(entry: dict[str, Any], style: str, output_format: str) -> str:
              *[shown(_cell(row["grades"].get(p), label(row["grades"].get(p) or {"label": None}))) for p in periods]]
             for row in entry["judgements"]]
     headers = [shown(period) for period in periods]
-    lines = [f"## {shown(title)}" if output_format == "markdown" else title, "",
-             tabulate(rows, headers=["Judgement", *headers], tablefmt=style)]
+    lines = [f"## {shown(title)}" if output_format == "markdown" else title]
+    estimates = _estimates(entry)
+    if estimates:  # at the top, as every output of a run with estimates says it
+        lines += ["", shown("Estimates are from published figures, not the authority's own evidence: "
+                            + "; ".join(estimates) + ".")]
+    lines += ["", tabulate(rows, headers=["Judgement", *headers], tablefmt=style)]
     latest = periods[-1]
     changed = [row for row in entry["judgements"] if (row["grades"].get(latest) or {}).get("change")
                in ("improved", "declined")]
@@ -74,10 +78,6 @@ def _text(entry: dict[str, Any], style: str, output_format: str) -> str:
         words = [f"{sum(1 for r in changed if r['grades'][latest]['change'] == kind)} {kind}"
                  for kind in ("improved", "declined")]
         lines += ["", f"In {shown(latest)}: {', '.join(words)} since the period before."]
-    estimates = _estimates(entry)
-    if estimates:
-        lines += ["", shown("Estimates are from published figures, not the authority's own evidence: "
-                            + "; ".join(estimates) + ".")]
     if entry["metrics"]:  # one table: a row per metric, a column per period, as a paper prints them
         lines += ["", tabulate([[shown(metric["metric"]), *[_figure(metric["values"][p]["value"]) for p in periods]]
                                 for metric in entry["metrics"]],
@@ -107,17 +107,26 @@ def _figure(value: Any) -> str:
 def _csv(entries: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["authority", "code", "pack", "period", "kind", "id", "title", "grade", "value", "change"])
+    writer.writerow(["authority", "code", "pack", "period", "kind", "id", "title", "grade", "value", "change",
+                     "estimate_agreement"])
     for entry in entries:
         for row in entry["judgements"]:
             for period, cell in row["grades"].items():
+                estimated = cell.get("kind") == "estimated"
                 writer.writerow([spreadsheet(item) for item in (
                     entry["authority"], entry["code"] or "", entry["pack"], period, "judgement", row["id"],
                     row["title"], label(cell) if cell["label"] or cell.get("kind") else "", "",
-                    cell.get("change") or "")])
+                    cell.get("change") or "", (cell.get("agreement") or "not recorded") if estimated else "")])
         for metric in entry["metrics"]:
             for period, cell in metric["values"].items():
                 writer.writerow([spreadsheet(item) for item in (
                     entry["authority"], entry["code"] or "", entry["pack"], period, "metric", metric["metric"], "", "",
-                    "" if cell["value"] is None else cell["value"], "")])
+                    _number(cell["value"]), "", "")])
     return buffer.getvalue()
+
+
+def _number(value: Any) -> Any:
+    """A figure as CSV writes it: a count recorded as 432.0 is 432; nothing is empty."""
+    if value is None:
+        return ""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
