@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,8 +90,7 @@ class History:
             self.connection.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
             self._check_is_ours()
             self.connection.execute("PRAGMA foreign_keys = ON")
-            if self.connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                self.connection.execute("PRAGMA journal_mode = WAL")
+            self._write_ahead()
             with self.transaction():
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
@@ -100,6 +100,22 @@ class History:
                         self.connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         except sqlite3.Error as error:
             raise self.failure(error) from None
+
+    def _write_ahead(self) -> None:
+        """Switch the database to WAL. The switch needs the database to itself, and SQLite does not wait for that
+        as it waits for a lock: when several runs open a new database at once, all but one are told it is locked.
+        So wait here, as the busy timeout would, for the others to finish the switch (or their first writes)."""
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                if self.connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self.connection.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                busy = getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     @classmethod
     def reader(cls, path: str | Path) -> History | None:
