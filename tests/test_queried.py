@@ -103,3 +103,32 @@ def test_the_workbook_marks_a_doubted_reading(write, tmp_path):
     [doubted] = [row for row in rows if "Re-referrals within 12 months" in row]
     assert "concern (queried: Q-ILACS-REREFERRALS-HIGH, Q-ILACS-REREFERRALS-MOVED)" in doubted
     assert sum("Q-ILACS-REREFERRALS-HIGH" in str(cell) for row in rows for cell in row) == 2  # reading, evidence
+
+
+@pytest.mark.parametrize(("period", "caseload", "warned"), [
+    ("2018-19", "{value: 17}", True),  # read against England's 2024-25 caseload, the pack's default
+    ("2018-19", "{value: 17, national: 17.4}", False),  # the year's own England figure, given
+    ("2024-25", "{value: 17}", False),  # the default's own year
+    ("2018-19 Q2", "{value: 17}", True),
+], ids=["default-of-another-year", "own-benchmark", "same-year", "quarter-of-another-year"])
+def test_a_figure_graded_against_a_default_benchmark_of_another_year_is_warned(write, period, caseload, warned):
+    path = write("somewhere.yaml", f"authority: Somewhere\nperiod: {period}\nmetrics:\n  sw_caseload: {caseload}\n")
+    result = CliRunner().invoke(main, ["check", str(path), "--pack", "ofsted-ilacs/2023", "--format", "json",
+                                       "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.stdout)["warnings"]
+    wanted = (f"sw_caseload is graded against the pack's default benchmarks for 2024-25, not {period[:7]}'s: give "
+              f"{period[:7]}'s figures in the file where they are published")
+    assert (wanted in warnings) is warned, warnings
+    assert (f"comply: warning: {path}: {wanted}" in result.stderr) is warned
+
+
+def test_a_default_benchmark_year_that_is_no_year_is_refused(mini_copy):
+    catalogue = mini_copy / "metrics.yaml"
+    text = catalogue.read_text()
+    first = text.index("    benchmarks:") if "    benchmarks:" in text else None
+    assert first is not None
+    catalogue.write_text(text[:first] + "    benchmarks_period: 2010-12\n" + text[first:])
+    result = CliRunner().invoke(main, ["rules", "lint", str(mini_copy)])
+    assert result.exit_code == 1  # lint: problems found
+    assert "health_check_pct: benchmarks_period '2010-12' is not a financial year: after 2010 comes 11" in result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import expressions
+from . import expressions, periods
 from .loader import Document
 from .model import RULE_NAMES, Metric, Polarity, Unit
 
@@ -23,6 +23,10 @@ def metrics(builder: PackBuilder, catalogue: Document) -> dict[str, Metric]:
         minimum, maximum = item.get("minimum"), item.get("maximum")
         if minimum is not None and maximum is not None and minimum > maximum:
             builder.problem(location, f"{metric_id}: minimum {minimum} is above maximum {maximum}")
+        wrong_year = periods.problem(item["benchmarks_period"]) if "benchmarks_period" in item else None
+        if wrong_year:
+            builder.problem(catalogue.where(("metrics", metric_id, "benchmarks_period")),
+                            f"{metric_id}: benchmarks_period {wrong_year}")
         if unit is Unit.BOOLEAN and item["polarity"] not in ("higher_better", "lower_better", "context"):
             builder.problem(location, f"{metric_id}: a yes/no metric cannot have polarity 'band'")
         found[metric_id] = Metric(
@@ -36,6 +40,7 @@ def metrics(builder: PackBuilder, catalogue: Document) -> dict[str, Metric]:
             code=item.get("code"),
             defaults=dict(item.get("benchmarks", {})),
             defaults_source=item.get("benchmarks_source"),
+            defaults_period=item.get("benchmarks_period"),
             location=location,
         )
     return found

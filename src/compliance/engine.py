@@ -86,7 +86,42 @@ def evaluate(pack: Pack, submission: Submission, today: datetime.date | None = N
 
 def warnings(pack: Pack, submission: Submission) -> list[str]:
     """What looks wrong with the figures but may be right: every percentage below 1 is most often
-    a fraction typed into a percent slot (0.74 for 74%)."""
+    a fraction typed into a percent slot (0.74 for 74%); a figure read against the pack's default
+    England, region or neighbour figure of another year than the file's."""
+    return _fractions(pack, submission) + _other_years(pack, submission)
+
+
+#: Benchmarks that belong to a year; a target is the pack's, whatever the year.
+_YEARLY = ("national", "region", "neighbours")
+
+
+def _other_years(pack: Pack, submission: Submission) -> list[str]:
+    year = submission.period[:7]
+    stale = {metric.id: metric for metric in pack.metrics.values()
+             if metric.defaults_period and metric.defaults_period != year and metric.id in submission.values
+             and any(name in metric.defaults and name not in submission.values[metric.id].benchmarks
+                     for name in _YEARLY)}
+    if not stale:
+        return []
+    read: dict[str, set[str]] = {}  # metric -> the benchmarks its rules and indicators read
+    for rule in pack.rules:
+        if rule.metric in stale:
+            read.setdefault(rule.metric, set()).update(_condition_names(rule))
+    for indicator in pack.indicators:
+        if indicator.metric in stale:
+            read.setdefault(indicator.metric, set()).update(indicator.strength.names | indicator.concern.names)
+    by_year: dict[str, list[str]] = {}
+    for metric_id, names in read.items():
+        metric = stale[metric_id]
+        if any(name in names and name in metric.defaults and name not in submission.values[metric_id].benchmarks
+               for name in _YEARLY):
+            by_year.setdefault(metric.defaults_period or "", []).append(metric_id)
+    return [f"{', '.join(sorted(ids))} {'is' if len(ids) == 1 else 'are'} graded against the pack's default "
+            f"benchmarks for {other}, not {year}'s: give {year}'s figures in the file where they are published"
+            for other, ids in sorted(by_year.items())]
+
+
+def _fractions(pack: Pack, submission: Submission) -> list[str]:
     percentages = [item.value for item in submission.values.values()
                    if pack.metrics[item.metric].unit is _PERCENT and isinstance(item.value, int | float)
                    and not isinstance(item.value, bool) and item.numerator is None]

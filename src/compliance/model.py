@@ -108,6 +108,7 @@ class Metric:
     code: str | None = None
     defaults: dict[str, float] = field(default_factory=dict)
     defaults_source: str | None = None
+    defaults_period: str | None = None  # the year of the default national, region and neighbour figures
     location: Location | None = None
 
     @cached_property

@@ -200,7 +200,7 @@ def _Source___delattr__(self, name):
     raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
-def _Metric___init__(self, id, title, unit, polarity, definition, minimum=None, maximum=None, code=None, defaults=_FACTORY, defaults_source=None, location=None):
+def _Metric___init__(self, id, title, unit, polarity, definition, minimum=None, maximum=None, code=None, defaults=_FACTORY, defaults_source=None, defaults_period=None, location=None):
     _set(self, 'id', id)
     _set(self, 'title', title)
     _set(self, 'unit', unit)
@@ -211,21 +211,22 @@ def _Metric___init__(self, id, title, unit, polarity, definition, minimum=None, 
     _set(self, 'code', code)
     _set(self, 'defaults', dict() if defaults is _FACTORY else defaults)
     _set(self, 'defaults_source', defaults_source)
+    _set(self, 'defaults_period', defaults_period)
     _set(self, 'location', location)
 
 
 def _Metric___repr__(self):
-    return f"{self.__class__.__qualname__}(id={self.id!r}, title={self.title!r}, unit={self.unit!r}, polarity={self.polarity!r}, definition={self.definition!r}, minimum={self.minimum!r}, maximum={self.maximum!r}, code={self.code!r}, defaults={self.defaults!r}, defaults_source={self.defaults_source!r}, location={self.location!r})"
+    return f"{self.__class__.__qualname__}(id={self.id!r}, title={self.title!r}, unit={self.unit!r}, polarity={self.polarity!r}, definition={self.definition!r}, minimum={self.minimum!r}, maximum={self.maximum!r}, code={self.code!r}, defaults={self.defaults!r}, defaults_source={self.defaults_source!r}, defaults_period={self.defaults_period!r}, location={self.location!r})"
 
 
 def _Metric___eq__(self, other):
     if other.__class__ is self.__class__:
-        return (self.id, self.title, self.unit, self.polarity, self.definition, self.minimum, self.maximum, self.code, self.defaults, self.defaults_source, self.location, ) == (other.id, other.title, other.unit, other.polarity, other.definition, other.minimum, other.maximum, other.code, other.defaults, other.defaults_source, other.location, )
+        return (self.id, self.title, self.unit, self.polarity, self.definition, self.minimum, self.maximum, self.code, self.defaults, self.defaults_source, self.defaults_period, self.location, ) == (other.id, other.title, other.unit, other.polarity, other.definition, other.minimum, other.maximum, other.code, other.defaults, other.defaults_source, other.defaults_period, other.location, )
     return NotImplemented
 
 
 def _Metric___hash__(self):
-    return hash((self.id, self.title, self.unit, self.polarity, self.definition, self.minimum, self.maximum, self.code, self.defaults, self.defaults_source, self.location, ))
+    return hash((self.id, self.title, self.unit, self.polarity, self.definition, self.minimum, self.maximum, self.code, self.defaults, self.defaults_source, self.defaults_period, self.location, ))
 
 
 def _Metric___setattr__(self, name, value):
@@ -869,7 +870,7 @@ WRITTEN = {
     'Grade': ('order=False; id: str; label: str; score: int', {'__init__': _Grade___init__, '__repr__': _Grade___repr__, '__eq__': _Grade___eq__, '__hash__': _Grade___hash__, '__setattr__': _Grade___setattr__, '__delattr__': _Grade___delattr__}),
     'Scale': ('order=False; grades: tuple[Grade, ...]', {'__init__': _Scale___init__, '__repr__': _Scale___repr__, '__eq__': _Scale___eq__, '__hash__': _Scale___hash__, '__setattr__': _Scale___setattr__, '__delattr__': _Scale___delattr__}),
     'Source': ('order=False; id: str; title: str; publisher: str; published: str; paragraphs: int', {'__init__': _Source___init__, '__repr__': _Source___repr__, '__eq__': _Source___eq__, '__hash__': _Source___hash__, '__setattr__': _Source___setattr__, '__delattr__': _Source___delattr__}),
-    'Metric': ('order=False; id: str; title: str; unit: Unit; polarity: Polarity; definition: str; minimum: float | None = None; maximum: float | None = None; code: str | None = None; defaults: dict[str, float] factory dict; defaults_source: str | None = None; location: Location | None = None', {'__init__': _Metric___init__, '__repr__': _Metric___repr__, '__eq__': _Metric___eq__, '__hash__': _Metric___hash__, '__setattr__': _Metric___setattr__, '__delattr__': _Metric___delattr__}),
+    'Metric': ('order=False; id: str; title: str; unit: Unit; polarity: Polarity; definition: str; minimum: float | None = None; maximum: float | None = None; code: str | None = None; defaults: dict[str, float] factory dict; defaults_source: str | None = None; defaults_period: str | None = None; location: Location | None = None', {'__init__': _Metric___init__, '__repr__': _Metric___repr__, '__eq__': _Metric___eq__, '__hash__': _Metric___hash__, '__setattr__': _Metric___setattr__, '__delattr__': _Metric___delattr__}),
     'Condition': ("order=False; text: str; names: frozenset[str]; location: Location; code: CodeType; template: str = ''", {'__init__': _Condition___init__, '__repr__': _Condition___repr__, '__eq__': _Condition___eq__, '__hash__': _Condition___hash__, '__setattr__': _Condition___setattr__, '__delattr__': _Condition___delattr__}),
     'Band': ('order=False; grade: str; condition: Condition', {'__init__': _Band___init__, '__repr__': _Band___repr__, '__eq__': _Band___eq__, '__hash__': _Band___hash__, '__setattr__': _Band___setattr__, '__delattr__': _Band___delattr__}),
     'Rule': ('order=False; id: str; title: str; judgement: str; metric: str; bands: tuple[Band, ...]; otherwise: str; cites: tuple[str, ...]; location: Location; recommendation: str | None = None; timescale: str | None = None; limiting: bool = False; applies_when: Condition | None = None; rationale: str | None = None; limiting_rationale: str | None = None', {'__init__': _Rule___init__, '__repr__': _Rule___repr__, '__eq__': _Rule___eq__, '__hash__': _Rule___hash__, '__setattr__': _Rule___setattr__, '__delattr__': _Rule___delattr__}),
