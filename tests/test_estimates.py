@@ -427,3 +427,20 @@ def test_margins_of_a_published_data_run_say_what_it_is_and_measure_an_estimate_
     assert f"(now {score:+g})" in cells[6]
     assert "| not estimable | - | not estimable |" in result.stdout
     assert "| not judged |" not in result.stdout
+
+
+def test_a_comparison_never_calls_one_judgement_both_estimated_and_not_estimable_without_saying_for_whom(tmp_path):
+    metrics = ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml"
+    text = metrics.read_text()
+    (tmp_path / "stoke.yaml").write_text(text)
+    # another authority with almost nothing published: its overall effectiveness cannot be estimated
+    head = text[:text.index("metrics:")].replace("authority: Stoke-on-Trent", "authority: Tiny Town")
+    (tmp_path / "tiny.yaml").write_text(head + "metrics:\n  sw_caseload: {value: 15, national: 16.6}\n")
+    result = comply("check", tmp_path, "--format", "json", "--fail-on", "never")
+    kinds = {doc["authority"]: {j["id"]: j["kind"] for j in doc["judgements"]} for doc in json.loads(result.stdout)}
+    assert kinds["Stoke-on-Trent"]["overall"] == "estimated" and kinds["Tiny Town"]["overall"] == "not_estimable"
+    shown = " ".join(comply("check", tmp_path, "--fail-on", "never").stdout.split())
+    assert "Not estimable from published figures: " in shown
+    assert "Overall effectiveness, for 1 of the 2 authorities (each report says why)" in shown
+    notice = shown[shown.index("Not estimable from published figures: "):]
+    assert "The impact of leaders on social work practice with children and families;" in notice  # for both

@@ -102,3 +102,21 @@ def test_unknown_pack_reference_names_the_bundled_ones():
 def test_the_bundled_pack_is_found():
     assert "ofsted-slac-2011" in bundled_packs()
     assert (find_pack(None) / "pack.yaml").is_file()
+
+
+def test_rules_test_on_a_family_runs_every_versions_cases():
+    from click.testing import CliRunner
+
+    from compliance.cli import main
+    from compliance.packs import bundled_root
+    from compliance.packtests import load_cases
+    from compliance.runner import pack_for
+
+    result = CliRunner().invoke(main, ["rules", "test", "ofsted-ilacs"])
+    assert result.exit_code == 0, result.output
+    versions = sorted(p.name for p in (bundled_root() / "ofsted-ilacs").iterdir() if (p / "pack.yaml").is_file())
+    counts = {version: len(load_cases(pack_for(f"ofsted-ilacs/{version}"))) for version in versions}
+    lines = result.stdout.splitlines()
+    assert lines[:-1] == [f"ofsted-ilacs/{version}: {count} passed, 0 failed" for version, count in counts.items()]
+    assert lines[-1] == f"{len(versions)} versions: {sum(counts.values())} passed, 0 failed"
+    assert counts["2018"] > 100

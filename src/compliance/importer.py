@@ -332,6 +332,9 @@ class Importer:
                           and self.pack.metrics[metric_id].unit.value == "count" else figure
                           for name, figure in comparators.items()})
             previous = self._previous(metric_id, authority)
+            if isinstance(previous, float) and previous.is_integer() and \
+                    self.pack.metrics[metric_id].unit.value == "count":
+                previous = int(previous)  # a count is whole: 2033, not 2033.0
             note = "; ".join([recipe["source"], *(f"{name} {text}" for name, text in notes.items())])
             if previous is not None:
                 entry["previous"] = previous

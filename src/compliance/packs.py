@@ -42,6 +42,19 @@ def _versions(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if (p / "pack.yaml").is_file()) if folder.is_dir() else []
 
 
+def family_versions(reference: str | None) -> list[Path]:
+    """Every version of the family ``reference`` names as a whole (a folder of versions, or a bundled family's
+    id); empty when it names one pack."""
+    if reference is None:
+        return []
+    for candidate in (Path(reference), bundled_root() / reference):
+        if (candidate / "pack.yaml").is_file():
+            return []
+        if _versions(candidate):
+            return _versions(candidate)
+    return []
+
+
 def bundled_family(version: Path) -> str | None:
     """The name of the bundled family a pack folder is a version of, if it is one."""
     family = version.resolve().parent

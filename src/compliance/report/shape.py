@@ -174,15 +174,18 @@ def comparison(documents: Sequence[dict[str, Any]]) -> dict[str, Any]:
                      "cells": [label(by_id[j["id"]]) if j["id"] in by_id else "" for j in first["judgements"]]})
     periods = sorted({row["period"] for row in rows})
     estimated: dict[tuple[str, str], None] = {}
-    withheld: dict[str, None] = {}
+    withheld: dict[str, int] = {}  # title -> for how many authorities
     for doc in documents:
         for judgement in doc["judgements"]:
             if judgement.get("kind") == "estimated" and judgement.get("estimate"):
                 estimated[(judgement["title"], judgement["estimate"]["agreement"])] = None
             elif judgement.get("kind") == "not_estimable":
-                withheld[judgement["title"]] = None
+                withheld[judgement["title"]] = withheld.get(judgement["title"], 0) + 1
+    some = {title for title, _ in estimated}
     return {"columns": columns, "rows": rows, "ranked": ranked, "sections": sections,
-            "estimated": list(estimated), "not_estimable": list(withheld),
+            "estimated": list(estimated),
+            "not_estimable": [title if title not in some else f"{title}, for {count} of the {len(documents)} "
+                              "authorities (each report says why)" for title, count in withheld.items()],
             "several_sections": len(sections) > 1, "periods": periods,
             "rank": next((c["title"] for c in columns if c["id"] == first["run"].get("rank")), None)}
 
@@ -228,11 +231,18 @@ def comparison_headers(table: dict[str, Any]) -> list[str]:
 
 
 def comparison_key(table: dict[str, Any]) -> list[str]:
-    """'N  Section: full title' for each numbered column, or nothing when the columns carry titles."""
-    if len(table["columns"]) <= WIDE:
-        return []
+    """'N  Section: full title' for each numbered column (numbers right-aligned); with titled columns, each
+    title cut short, with its full title; nothing when every column carries its title whole."""
     sectioned = table["several_sections"]
-    return [f"{c['number']}  " + (f"{c['section']}: " if sectioned else "") + c["title"] for c in table["columns"]]
+
+    def full(column: dict[str, Any]) -> str:
+        return (f"{column['section']}: " if sectioned else "") + column["title"]
+
+    columns = table["columns"]
+    if len(columns) <= WIDE:
+        return [f"{c['short']}  {full(c)}" for c in columns if c["short"] != c["title"]]
+    width = len(str(len(columns)))
+    return [f"{c['number']:>{width}}  {full(c)}" for c in columns]
 
 
 def comparison_cells(table: dict[str, Any], row: dict[str, Any]) -> list[Any]:
