@@ -111,7 +111,7 @@ def test_imported_files_pass_comply_check(tmp_path):
     [
         (["--authority", "North Northamptonshire"], "'North Northamptonshire' is not in the 2011 tables: formed in "
                                                     "2021 from Northamptonshire (928)"),
-        (["--authority", "Stoke"], "'Stoke' is not in the 2011 tables"),
+        (["--authority", "Stoke"], "'Stoke' is not in the 2011 tables (did you mean 'Stoke-on-Trent'?)"),
         (["--region", "Wessex"], "no authorities in region 'Wessex'; the regions are: East Midlands, North East, "
                                  "West Midlands"),
     ],
@@ -178,3 +178,18 @@ def test_the_regional_run_over_every_authority_has_its_comparison(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Comparison of 151 authorities")
     assert "1. " in result.stdout
+
+
+@needs_real
+def test_london_is_its_inner_and_outer_boroughs_where_the_groupings_split_it(tmp_path):
+    """The April 2021 groupings (used for 2010-11) name INNER LONDON and OUTER LONDON; an officer asks for London."""
+    result = comply("import", "dfe-2010-11", REAL, "--period", "2010-11", "--region", "London", "-o", tmp_path / "l")
+    assert result.exit_code == 0, result.stderr
+    inner = comply("import", "dfe-2010-11", REAL, "--period", "2010-11", "--region", "inner london", "-o",
+                   tmp_path / "i")
+    outer = comply("import", "dfe-2010-11", REAL, "--period", "2010-11", "--region", "OUTER LONDON", "-o",
+                   tmp_path / "o")
+    assert inner.exit_code == outer.exit_code == 0
+    names = {path.name for path in (tmp_path / "l").glob("*.yaml")}
+    assert names == {path.name for folder in ("i", "o") for path in (tmp_path / folder).glob("*.yaml")}
+    assert len(names) == 33

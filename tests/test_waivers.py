@@ -38,6 +38,7 @@ def test_a_waived_rule_is_shown_as_waived_and_does_not_count(tmp_path):
     assert finding["evidence"].startswith("waived until 2099-12-31, agreed by Chair of the corporate parenting "
                                           "panel: Health histories are being issued")
     assert finding["evidence"].endswith("without the waiver: Care leavers given their health histories: no: Adequate")
+    assert "the new leaving care health clinic; without the waiver: " in finding["evidence"]  # no '.;'
     assert "LAC-BH-HEALTH-HISTORIES" not in [a["rule"] for a in document["areas_for_improvement"]]
     assert len(document["areas_for_improvement"]) == 15
     assert document["waivers"] == [{"rule": "LAC-BH-HEALTH-HISTORIES", "agreed_by": "Chair of the corporate "

@@ -63,12 +63,31 @@ class Progress:
             if not show:
                 self.update = lambda done, total: None  # type: ignore[method-assign]
                 return
-            import click
+            if not sys.stderr.isatty():  # asked for, into a log: a line to start and one to end, not a bar
+                self.bar = _Lines(total)
+            else:
+                import click
 
-            self.bar = click.progressbar(length=total, label="Checking", file=sys.stderr, show_pos=True)
+                self.bar = click.progressbar(length=total, label="Checking", file=sys.stderr, show_pos=True)
             self.bar.__enter__()
         self.bar.update(1)
 
     def finish(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+
+
+class _Lines:
+    """Progress for a log: how many files are being checked, then how many were."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    def __enter__(self) -> None:
+        print(f"comply: checking {self.total} file{'s' * (self.total != 1)}", file=sys.stderr, flush=True)
+
+    def update(self, count: int) -> None:
+        self.done += count
+
+    def __exit__(self, *_: object) -> None:
+        print(f"comply: checked {self.done} of {self.total}", file=sys.stderr, flush=True)

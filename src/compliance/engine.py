@@ -170,7 +170,7 @@ def _reading_queried(reading: IndicatorResult, queried: dict[str, tuple[str, ...
 def _waived(finding: Finding, waiver: Waiver | None) -> Finding:
     if waiver is None:
         return finding
-    evidence = (f"waived until {waiver.expires}, agreed by {waiver.agreed_by}: {waiver.reason}; "
+    evidence = (f"waived until {waiver.expires}, agreed by {waiver.agreed_by}: {waiver.reason.rstrip(' .;')}; "
                 f"without the waiver: {finding.evidence}")
     return Finding(finding.rule, Status.WAIVED, evidence, None, finding.value, finding.benchmarks)
 

@@ -284,6 +284,8 @@ class Importer:
 
             regions = sorted({name for grouping in self.groupings for name in grouping.regions.values()})
             chosen = [row for row in everyone if region_of(row).casefold() == region.casefold()]
+            if not chosen:  # London: the April 2021 groupings split it into INNER and OUTER LONDON
+                chosen = [row for row in everyone if region.casefold() in region_of(row).casefold().split()]
             if not chosen:
                 raise InputError([Problem(Location("--region"), f"no authorities in region {region!r}; the regions "
                                           f"are: {', '.join(regions)}")])
@@ -297,8 +299,12 @@ class Importer:
             if row is None:
                 why = successors.get(key.casefold())
                 names = [r.name for r in everyone]
+                starting = [name for name in names if name.casefold().startswith(key.casefold())]
+                suggestion = f" (did you mean {starting[0]!r}?)" if len(starting) == 1 else \
+                    f" (did you mean one of {', '.join(map(repr, starting[:5]))}?)" if starting else \
+                    did_you_mean(key, names)
                 problems.append(Problem(Location("--authority"), f"{key!r} is not in the {self.year} tables"
-                                        + (f": {why}" if why else did_you_mean(key, names))))
+                                        + (f": {why}" if why else suggestion)))
             else:
                 chosen.append(row)
         if problems:
