@@ -224,3 +224,50 @@ def test_the_year_before_comes_from_the_adapter_that_has_it(tmp_path):
     assert data["cla_dental_pct"]["previous"] == round(100 * dental["numerator"] / dental["denominator"], 1)
     wrong = comply("import", "dfe-ees", REAL, "--pack", "ofsted-ilacs", "--period", "2018-19", "-o", tmp_path / "x")
     assert wrong.exit_code == 2 and "the adapter dfe-ees is for 2020-21" in wrong.stderr
+
+
+@pytest.mark.skipif(not (REAL / "ofsted-la-outcomes").is_dir(), reason="no published statistics in ../shared")
+def test_the_validation_joins_each_northamptonshire_to_its_own_figures():
+    """North and West Northamptonshire both carry the old county's DfE number (941 in one file): each inspection
+    must get its own authority's figures, by ONS code."""
+    import sys
+
+    from .conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import ilacs_data
+    finally:
+        sys.path.pop(0)
+    group = [i for i in ilacs_data.inspections(REAL) if "Northamptonshire" in i.name and i.date.year == 2022]
+    assert {i.name for i in group} >= {"North Northamptonshire", "West Northamptonshire"}
+    ilacs_data.attach_figures(group, REAL)
+    codes = {i.name: i.code for i in group}
+    assert codes["North Northamptonshire"] != codes["West Northamptonshire"]
+    figures = {i.name: i.values.get("re_referrals_pct") for i in group}
+    assert figures["North Northamptonshire"] != figures["West Northamptonshire"], figures
+
+
+@pytest.mark.skipif(not (REAL / "dfe-csc-indicators").is_dir(), reason="no published statistics in ../shared")
+def test_the_ilacs_readme_figures_for_every_authority_in_2024_25_are_what_comply_gives(tmp_path):
+    import collections
+    import json
+    import re
+
+    from .conftest import ROOT
+
+    result = comply("import", "dfe-ees", REAL, "--pack", "ofsted-ilacs", "--period", "2024-25", "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    checked = comply("check", tmp_path, "--format", "json", "--fail-on", "never")
+    runs = json.loads(checked.stdout)
+    overall = collections.Counter(next(j for j in run["judgements"] if j["id"] == "overall")["grade"] or "none"
+                                  for run in runs)
+    readme = " ".join((ROOT / "rules" / "ofsted-ilacs" / "README.md").read_text().split())
+    said = re.search(r"overall effectiveness is Outstanding for (\d+), Good (\d+), Requires improvement (\d+), "
+                     r"Inadequate (\d+), and not estimable for (\d+)", readme)
+    assert said, "the README no longer gives the 2024-25 spread"
+    assert [int(n) for n in said.groups()] == [overall[g] for g in ("outstanding", "good", "requires_improvement",
+                                                                    "inadequate", "none")]
+    raised = [q for run in runs for q in run["queries"] if q["status"] == "raised"]
+    authorities = {run["authority"] for run in runs if any(q["status"] == "raised" for q in run["queries"])}
+    assert f"they raise {len(raised)} queries across {len(authorities)} of the {len(runs)} authorities" in readme
