@@ -126,3 +126,39 @@ def test_a_signal_once_the_command_has_finished_lets_it_end_with_its_status(tmp_
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stdout, result.stderr) == (0, "ended with 1\n", "")
     assert (tmp_path / "out.json").stat().st_size > 0
+
+
+def test_a_stop_ends_even_when_the_pools_own_terminate_hangs():
+    """Pool.terminate() can hang in CPython (a handler thread waiting on a dead worker's pipe or lock): a stopped
+    run must still end. Here terminate never returns: the workers are killed after the grace, and the stop goes on."""
+    script = f"""
+import os, sys, threading, time
+sys.path.insert(0, {str(ROOT / "src")!r})
+import multiprocessing.pool
+from compliance import workers
+workers.ENDING_SECONDS = 0.5
+# as in CPython issue 73945: terminating, the pool waits for a lock a worker holds, for ever
+multiprocessing.pool.Pool._help_stuff_finish = staticmethod(lambda *arguments: threading.Event().wait())
+started = time.monotonic()
+running = workers.map_forked(time.sleep, [0.2] * 40, 2)
+next(running)
+pids = [p.pid for p in multiprocessing.active_children()]
+try:
+    running.throw(KeyboardInterrupt)
+except KeyboardInterrupt:
+    pass
+alive = []
+for pid in pids:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+        os.kill(pid, 0)
+        alive.append(pid)
+    except (ChildProcessError, ProcessLookupError):
+        pass
+print(len(pids), len(alive), round(time.monotonic() - started, 1))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    workers_started, left_alive, seconds = done.stdout.split()
+    assert int(workers_started) == 2 and int(left_alive) == 0, done.stdout
+    assert float(seconds) < 10, done.stdout  # the grace twice and the work done, never the 60 s of a hang

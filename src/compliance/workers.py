@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
@@ -29,10 +30,32 @@ def map_forked(function: Callable[..., Any], items: Iterable[Any], workers: int,
         yield from pool.imap(partial(_call, function, arguments), items, chunksize=4)
         pool.close()
     except BaseException:
-        pool.terminate()  # one may be waiting on a file (a pipe) for ever: do not wait for it
+        if _terminate(pool):  # one may be waiting on a file (a pipe) for ever: do not wait for it
+            pool.join()
         raise
-    finally:
-        pool.join()
+    pool.join()
+
+
+#: How long a stopped pool may take to end before its workers are killed and it is left behind.
+ENDING_SECONDS = 5.0
+
+
+def _terminate(pool: Any, seconds: float | None = None) -> bool:
+    """Pool.terminate(), which can itself hang (CPython issues 73945, 78178, 96995: a handler thread waiting on
+    a worker's pipe or lock): given ``seconds``, then the workers are killed, and given as long again. Whether it
+    ended; if not, its threads are left (daemons: they end with the process) and the stop goes on."""
+    import threading
+
+    seconds = ENDING_SECONDS if seconds is None else seconds
+    ending = threading.Thread(target=pool.terminate, name="pool-terminate", daemon=True)
+    ending.start()
+    ending.join(seconds)
+    if ending.is_alive():
+        for worker in list(getattr(pool, "_pool", [])):
+            with contextlib.suppress(OSError, ValueError, AttributeError):  # already gone, or closed
+                worker.kill()
+        ending.join(seconds)
+    return not ending.is_alive()
 
 
 def _call(function: Callable[..., Any], arguments: tuple[Any, ...], item: Any) -> Any:
