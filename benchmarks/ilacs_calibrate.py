@@ -230,7 +230,7 @@ def calibrate(train: list[data.Inspection], objective: str = OBJECTIVE) -> dict[
                     f"the grade the framework's way on the training years; cut-points the best "
                     + (f"exact agreement there among those within one grade of at least {WITHIN_ONE_BAR:g}% of its "
                        f"grades " if fitted.get("within_bar") else "agreement there ")
-                    + f"({fitted['exact']:.0f}% exact, {fitted['within_one']:.0f}% within one grade, n {fitted['n']})"
+                    + f"({fitted['exact']:.1f}% exact, {fitted['within_one']:.1f}% within one grade, n {fitted['n']})"
                     + (" with every grade at half to twice its share" if fitted.get("shared") else
                        ", as too few scores can be told apart to give every grade its share")
                     + ("".join(f"; {text}" for text in shared))

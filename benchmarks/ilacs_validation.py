@@ -38,24 +38,24 @@ COMMONEST = "good"  # the commonest grade of every judgement in the training yea
 SHORT = {"outstanding": "O", "good": "G", "requires_improvement": "RI", "inadequate": "I"}
 
 
-def estimate_all(group: list[data.Inspection]) -> dict[int, dict[str, str | None]]:
-    """Each inspection's estimated grades, by index, under the version in force on its date, with
-    every estimate switched on (so a withdrawn one can earn its place back)."""
+def estimate_all(group: list[data.Inspection], version: str | None = None) -> dict[int, dict[str, str | None]]:
+    """Each inspection's estimated grades, by index, under the version in force on its date (or ``version``),
+    with every estimate switched on (so a withdrawn one can earn its place back)."""
     from compliance.engine import evaluate
     from compliance.loader import Document
     from compliance.runner import pack_for
     from compliance.submissions import build_submission
 
     packs = {}
-    for version in ("2018", "2023", "2026"):
-        pack = pack_for(f"ofsted-ilacs/{version}")
-        packs[version] = dataclasses.replace(pack, estimates={
+    for each in ("2018", "2023", "2026"):
+        pack = pack_for(f"ofsted-ilacs/{each}")
+        packs[each] = dataclasses.replace(pack, estimates={
             key: dataclasses.replace(value, estimable=True) for key, value in pack.estimates.items()})
     predicted: dict[int, dict[str, str | None]] = {}
     for index, inspection in enumerate(group):
         if inspection.metrics is None:
             continue
-        pack = packs[inspection.version]
+        pack = packs[version or inspection.version]
         result = evaluate(pack, build_submission(Document(f"inspection-{index}.yaml", inspection.metrics), pack))
         predicted[index] = {r.judgement.id: r.grade.id if r.grade else None for r in result.judgements}
     return predicted

@@ -383,12 +383,13 @@ def test_the_calibration_grades_every_training_inspection_as_comply_does():
     ilacs_data.attach_figures(train, REAL)
     train = [i for i in train if i.values]
     band_of, fits = ilacs_calibrate.fit(train)
-    by_comply = ilacs_validation.estimate_all(train)
-    differ = [(i.name, i.date.isoformat(), one.judgement, script, by_comply[index].get(one.judgement))
-              for one in fits["2018"] for index, i in enumerate(train)
-              if (script := one.grade(i, band_of)) != by_comply[index].get(one.judgement)]
-    assert len(by_comply) == len(train) > 150
-    assert not differ, differ[:5]
+    for version in ("2018", "2023"):
+        by_comply = ilacs_validation.estimate_all(train, version)
+        differ = [(version, i.name, i.date.isoformat(), one.judgement, script, by_comply[index].get(one.judgement))
+                  for one in fits[version] for index, i in enumerate(train)
+                  if (script := one.grade(i, band_of)) != by_comply[index].get(one.judgement)]
+        assert len(by_comply) == len(train) > 150
+        assert not differ, differ[:5]
 
 
 def test_not_estimable_for_too_few_figures_says_by_weight_how_few(write):
@@ -444,3 +445,16 @@ def test_a_comparison_never_calls_one_judgement_both_estimated_and_not_estimable
     assert "Overall effectiveness, for 1 of the 2 authorities (each report says why)" in shown
     notice = shown[shown.index("Not estimable from published figures: "):]
     assert "The impact of leaders on social work practice with children and families;" in notice  # for both
+
+
+def test_explain_says_an_estimates_kind_once_and_that_limits_do_not_apply_up_the_tree():
+    metrics = ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml"
+    overall = comply("explain", "overall", metrics).stdout.splitlines()
+    assert overall[4] == "  Inadequate (estimated)", overall[:6]
+    leaders = comply("explain", "leaders", metrics).stdout.splitlines()
+    assert leaders[4] == "  no grade (not estimable)", leaders[:6]
+    rule = comply("explain", "ILACS-LEAD-SUPERVISION", metrics).stdout
+    up = rule[rule.index("How it flows up the tree:"):]
+    assert "Overall effectiveness: Inadequate (estimate)" in up
+    assert "its limits apply to a judgement from the authority's own evidence, not to this estimate" in up
+    assert "did not lower it" not in up

@@ -193,3 +193,5 @@ def test_london_is_its_inner_and_outer_boroughs_where_the_groupings_split_it(tmp
     names = {path.name for path in (tmp_path / "l").glob("*.yaml")}
     assert names == {path.name for folder in ("i", "o") for path in (tmp_path / folder).glob("*.yaml")}
     assert len(names) == 33
+    east = comply("import", "dfe-2010-11", REAL, "--period", "2010-11", "--region", "East", "-o", tmp_path / "e")
+    assert east.exit_code == 2 and "no authorities in region 'East'" in east.stderr  # never North East and the rest

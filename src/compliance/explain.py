@@ -70,7 +70,12 @@ def explain(result: Result, rule: Rule) -> str:
         judged = results[judgement_id]
         lines.append(f"  {judged.judgement.section}: {judged.judgement.title}: {_grade_text(judged)}")
         lines.append(f"    {judged.basis}")
-        lines += _limits(judged.judgement, judged.basis)
+        if judged.kind is JudgementKind.ESTIMATED:
+            if judged.judgement.limits():
+                lines.append("    its limits apply to a judgement from the authority's own evidence, not to this "
+                             "estimate from published figures")
+        else:
+            lines += _limits(judged.judgement, judged.basis)
     return "\n".join(lines) + "\n"
 
 
@@ -106,7 +111,7 @@ def explain_judgement(result: Result, judgement_id: str) -> str:
     submission = result.submission
     lines = [f"{judgement.id}: {judgement.section}: {judgement.title}", f"  defined at {judgement.location}", "",
              f"{submission.authority}, {submission.period} ({submission.path})",
-             f"  {_grade_text(judged)} ({judged.kind.value.replace('_', ' ')})",
+             f"  {judged.grade.label if judged.grade else 'no grade'} ({judged.kind.value.replace('_', ' ')})",
              f"  {judged.basis}", ""]
     findings = [f for f in result.findings if f.rule.judgement == judgement_id]
     if findings:

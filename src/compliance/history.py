@@ -112,7 +112,8 @@ class History:
                     self.connection.execute("PRAGMA journal_mode = WAL")
                 return
             except sqlite3.OperationalError as error:
-                busy = getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+                code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # SQLITE_BUSY_RECOVERY is BUSY too
+                busy = code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
                 if not busy or time.monotonic() > deadline:
                     raise
                 time.sleep(0.02)

@@ -285,7 +285,8 @@ class Importer:
             regions = sorted({name for grouping in self.groupings for name in grouping.regions.values()})
             chosen = [row for row in everyone if region_of(row).casefold() == region.casefold()]
             if not chosen:  # London: the April 2021 groupings split it into INNER and OUTER LONDON
-                chosen = [row for row in everyone if region.casefold() in region_of(row).casefold().split()]
+                halves = {f"{half} {region}".casefold() for half in ("inner", "outer")}
+                chosen = [row for row in everyone if region_of(row).casefold() in halves]
             if not chosen:
                 raise InputError([Problem(Location("--region"), f"no authorities in region {region!r}; the regions "
                                           f"are: {', '.join(regions)}")])

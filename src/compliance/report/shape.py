@@ -240,7 +240,7 @@ def comparison_key(table: dict[str, Any]) -> list[str]:
 
     columns = table["columns"]
     if len(columns) <= WIDE:
-        return [f"{c['short']}  {full(c)}" for c in columns if c["short"] != c["title"]]
+        return [f"{c['short']} = {full(c)}" for c in columns if c["short"] != c["title"]]
     width = len(str(len(columns)))
     return [f"{c['number']:>{width}}  {full(c)}" for c in columns]
 
