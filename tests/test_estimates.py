@@ -458,3 +458,18 @@ def test_explain_says_an_estimates_kind_once_and_that_limits_do_not_apply_up_the
     assert "Overall effectiveness: Inadequate (estimate)" in up
     assert "its limits apply to a judgement from the authority's own evidence, not to this estimate" in up
     assert "did not lower it" not in up
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+def test_the_indicators_table_says_when_no_grade_is_estimated_from_it(fmt):
+    """Under the 2026 version every estimate is withdrawn: the indicators are still the figures to ask about, but
+    the table must not say an estimate read them."""
+    import html
+
+    metrics = ROOT / "examples" / "stoke-on-trent-ilacs-2022" / "metrics.yaml"
+    for pack, wanted, unwanted in (
+            ("ofsted-ilacs/2026", "no grade here is estimated from them", "as an estimate from published figures"),
+            ("ofsted-ilacs/2018", "as an estimate from published figures reads them", "no grade here is estimated")):
+        shown = " ".join(html.unescape(comply("check", metrics, "--pack", pack, "--format", fmt,
+                                              "--fail-on", "never").stdout).split())
+        assert wanted in shown and unwanted not in shown, (pack, fmt)

@@ -73,6 +73,7 @@ def _view(doc: dict[str, Any]) -> dict[str, Any]:
         "label": shape.label,
         "last_line": shape.last_inspection_line(doc),
         "last_grade": lambda judgement_id: shape.last_grade(doc, judgement_id),
+        "indicators_said": shape.indicators_said(doc),
         "indicators": [(row, charts.dots(item)) for row, item in zip(shape.indicator_rows(doc),
                                                                       doc.get("indicators", []), strict=True)],
         "not_estimable": [dict(item, charts=[charts.dots(p) for p in judgement["estimate"]["prompts"]])

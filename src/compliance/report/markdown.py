@@ -40,7 +40,7 @@ def _estimates(doc: dict[str, Any]) -> list[str]:
     if rows:
         lines += ["", "## Indicators", "",
                   "The file's figures (published, or the authority's own) against England's published figure "
-                  "that year: strengths and concerns, as an estimate from published figures reads them.", ""]
+                  f"that year: {shape.indicators_said(doc)}.", ""]
         lines += _table(["Indicator", *shape.FIGURE_HEADERS, "Reads as"], rows)
     for item in shape.not_estimable(doc):
         lines += ["", f"### Not estimable from published figures: {_cell(item['title'])}", "", _cell(item["why"]) + "."]

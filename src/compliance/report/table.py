@@ -70,8 +70,8 @@ def _estimates(doc: dict[str, Any], table_format: str) -> list[str]:
     lines = []
     rows = shape.indicator_rows(doc)
     if rows:
-        lines += ["", "Indicators (the file's figures against England's published figure: strengths and concerns, "
-                  "as an estimate reads them)",
+        lines += ["", *textwrap.wrap(f"Indicators (the file's figures against England's published figure: "
+                                     f"{shape.indicators_said(doc)})", WIDTH),
                   tabulate(rows, headers=["Indicator", *shape.FIGURE_HEADERS, "Reads as"], tablefmt=table_format)]
     for item in shape.not_estimable(doc):
         lines += ["", *textwrap.wrap(f"Not estimable from published figures: {item['title']}. {item['why']}.",
