@@ -113,14 +113,15 @@ def indicator_rows(doc: dict[str, Any]) -> list[list[str]]:
 
 
 def indicators_said(doc: dict[str, Any]) -> str:
-    """What the indicators table is: the readings an estimate made, or (no estimate made from them, each
-    withdrawn on the validation or lacking figures) figures read as an estimate would, feeding no grade."""
+    """What the indicators table is: the readings an estimate made, or, where no grade is estimated from them
+    (judged from the authority's own evidence, withdrawn on the validation, too few figures), figures read as an
+    estimate would, feeding no grade."""
     estimated = {j["id"] for j in doc["judgements"] if j.get("kind") == "estimated"}
     feeding = any(set(item.get("estimates", [])) & estimated for item in doc.get("indicators", []))
     if feeding:
         return "strengths and concerns, as an estimate from published figures reads them"
     return ("strengths and concerns as an estimate would read them; no grade here is estimated from them "
-            "(each estimate was withdrawn on the validation, or too few figures are published)")
+            "(each judgement's basis says why)")
 
 
 def reads_as(item: dict[str, Any]) -> str:
