@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import dataclasses
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -136,8 +137,21 @@ def validate(group: list[data.Inspection], predicted: dict[int, dict[str, str | 
             entry["span"] = f"{first:%B %Y} to {last:%B %Y}"
             entry["estimable"] = (entry["exact"] > entry["commonest"]["exact"]
                                   and entry["exact"] >= entry["persistence"]["exact"])
+            entry["paired"] = {
+                "everyone Good": paired(pairs, [COMMONEST] * len(rows)),
+                "the previous grade": paired(pairs, [persistence(i, judgement) for _, i in rows])}
             results[(judgement, split)] = entry
     return results
+
+
+def paired(pairs: list[tuple[str | None, str]], baseline: list[str]) -> tuple[int, int, float]:
+    """Inspection by inspection against a baseline: (the estimate exact where the baseline was not, the baseline
+    exact where the estimate was not, the two-sided sign test's p on those): how far a lead is more than chance."""
+    ahead = sum(p == a != b for (p, a), b in zip(pairs, baseline, strict=True))
+    behind = sum(b == a != p for (p, a), b in zip(pairs, baseline, strict=True))
+    n = ahead + behind
+    tail = sum(math.comb(n, k) for k in range(min(ahead, behind) + 1)) / 2 ** n if n else 1.0
+    return ahead, behind, min(1.0, 2 * tail)
 
 
 def record(entry: dict[str, Any]) -> dict[str, Any]:
@@ -239,6 +253,12 @@ def main() -> None:
         print("\nOverall effectiveness on the test years, Ofsted's grade (rows) against the estimate (columns; none: "
               "too few figures published to estimate):\n")
         print("\n".join(confusion(results[("overall", "test")])))
+        overall = results[("overall", "test")]
+        print("\nInspection by inspection, how far overall effectiveness's lead is more than chance (a two-sided sign "
+              "test on the inspections where exactly one of the two was exact):\n")
+        for name, (ahead, behind, p) in overall["paired"].items():
+            print(f"- against {name}: the estimate exact where it was not in {ahead}, it exact where the estimate "
+                  f"was not in {behind}; p = {p:.2f}")
     else:
         from tabulate import tabulate
 

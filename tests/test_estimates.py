@@ -473,3 +473,19 @@ def test_the_indicators_table_says_when_no_grade_is_estimated_from_it(fmt):
         shown = " ".join(html.unescape(comply("check", metrics, "--pack", pack, "--format", fmt,
                                               "--fail-on", "never").stdout).split())
         assert wanted in shown and unwanted not in shown, (pack, fmt)
+
+
+def test_the_paired_sign_test_counts_only_where_one_of_the_two_was_exact():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import ilacs_validation
+    finally:
+        sys.path.pop(0)
+    pairs = [("good", "good"), ("outstanding", "outstanding"), ("inadequate", "inadequate"),
+             ("requires_improvement", "requires_improvement"), ("good", "outstanding")]
+    baseline = ["good", "good", "good", "good", "good"]
+    ahead, behind, p = ilacs_validation.paired(pairs, baseline)
+    assert (ahead, behind) == (3, 0)  # both exact on the first: it counts for neither
+    assert p == 2 * (1 / 8)  # three of three the estimate's way: 1/8 each tail
+    assert ilacs_validation.paired(pairs, [a for _, a in pairs])[:2] == (0, 1)
+    assert ilacs_validation.paired([], [])[2] == 1.0
