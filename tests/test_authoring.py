@@ -106,7 +106,7 @@ def test_explain_walks_the_bands_and_the_tree():
 def test_explain_stops_at_the_band_that_holds_and_names_default_benchmarks():
     out = comply("explain", "LAC-EWB-YEAR-11-EET", STOKE).stdout
     assert "national: 82.5, the pack's default (England 2010-11, DfE SFR21/2011 (OC2), year 11 leavers of 2010 " \
-           "with a known destination, 4,746 of 5,753)" in out
+           "with a known destination, 4,746 of 5,753; for 2010-11)" in out
     assert "  1. Good: value >= national - 2\n       89.0 >= 82.5 - 2: holds" in out
     assert "2. Adequate" not in out
 

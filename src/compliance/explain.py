@@ -39,7 +39,9 @@ def explain(result: Result, rule: Rule) -> str:
         lines.append(f"  note: {inputs.submitted.note}")
     for name, figure in inputs.benchmarks.items():
         from_file = inputs.submitted is not None and name in inputs.submitted.benchmarks
-        origin = "from the file" if from_file else f"the pack's default ({metric.defaults_source or 'catalogue'})"
+        origin = "from the file" if from_file else (
+            f"the pack's default ({metric.defaults_source or 'catalogue'}"
+            + (f"; for {metric.defaults_period}" if metric.defaults_period else "") + ")")
         estimated = " (estimated)" if inputs.submitted and name in inputs.submitted.estimated else ""
         lines.append(f"  {name}: {figure:g}{estimated}, {origin}")
     if "trend" in inputs.names:

@@ -181,6 +181,8 @@ def _metric_row(metric: Metric) -> str:
     defaults = ", ".join(f"{name} {value:g}" for name, value in metric.defaults.items())
     if metric.defaults_source:
         defaults += f" ({metric.defaults_source})"
+    if metric.defaults_period:
+        defaults += f", for {metric.defaults_period}"
     return (f"| {w.code(metric.id)} | {w.text(metric.title)} | {UNITS[metric.unit].label} | "
             f"{metric.polarity.value.replace('_', ' ')} | {w.text(metric.code or '')} | {w.text(defaults)} | "
             f"{w.text(metric.definition)} |")

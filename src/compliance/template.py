@@ -88,7 +88,8 @@ def _comment(metric: Metric, readers: list[str]) -> list[str]:
     if metric.defaults:
         shown = ", ".join(f"{name} {json.dumps(value)}" for name, value in metric.defaults.items())
         text.append(_line(f"Default benchmarks: {shown}" + (f" ({metric.defaults_source})" if metric.defaults_source
-                                                             else "")))
+                                                             else "")
+                          + (f", for {metric.defaults_period}: give your year's" if metric.defaults_period else "")))
     text.append("Read by: " + (", ".join(readers) if readers else "no rule (context only)"))
     lines: list[str] = []
     for paragraph in text:
