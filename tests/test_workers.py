@@ -128,6 +128,7 @@ def test_a_signal_once_the_command_has_finished_lets_it_end_with_its_status(tmp_
     assert (tmp_path / "out.json").stat().st_size > 0
 
 
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="reads /proc to see a process is gone, zombie or not")
 def test_a_stop_ends_even_when_the_pools_own_terminate_hangs():
     """Pool.terminate() can hang in CPython (a handler thread waiting on a dead worker's pipe or lock): a stopped
     run must still end. Here terminate never returns: the workers are killed after the grace, and the stop goes on."""
@@ -147,14 +148,7 @@ try:
     running.throw(KeyboardInterrupt)
 except KeyboardInterrupt:
     pass
-alive = []
-for pid in pids:
-    try:
-        os.waitpid(pid, os.WNOHANG)
-        os.kill(pid, 0)
-        alive.append(pid)
-    except (ChildProcessError, ProcessLookupError):
-        pass
+alive = [pid for pid in pids if os.path.exists(f"/proc/{{pid}}")]  # a zombie, killed but not reaped, is there
 print(len(pids), len(alive), round(time.monotonic() - started, 1))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
@@ -162,3 +156,53 @@ print(len(pids), len(alive), round(time.monotonic() - started, 1))
     workers_started, left_alive, seconds = done.stdout.split()
     assert int(workers_started) == 2 and int(left_alive) == 0, done.stdout
     assert float(seconds) < 10, done.stdout  # the grace twice and the work done, never the 60 s of a hang
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="reads /proc to see a process is gone, zombie or not")
+def test_a_stop_ends_when_a_worker_will_not_end_on_sigterm():
+    """terminate() sends SIGTERM and waits for each worker: one that ignores it holds terminate up until it is
+    killed, then terminate ends, the pool is joined, and nothing is left."""
+    script = f"""
+import os, signal, sys, time
+sys.path.insert(0, {str(ROOT / "src")!r})
+import multiprocessing
+from compliance import workers
+workers.ENDING_SECONDS = 0.5
+start = workers._start
+def stubborn(parent):
+    start(parent)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+workers._start = stubborn
+ended = []
+terminate = workers._terminate
+workers._terminate = lambda pool, seconds=None: ended.append(terminate(pool, seconds)) or ended[-1]
+started = time.monotonic()
+running = workers.map_forked(time.sleep, [0.2] * 40, 2)
+next(running)
+pids = [p.pid for p in multiprocessing.active_children()]
+try:
+    running.throw(KeyboardInterrupt)
+except KeyboardInterrupt:
+    pass
+alive = [pid for pid in pids if os.path.exists(f"/proc/{{pid}}")]
+print(ended, len(pids), len(alive), round(time.monotonic() - started, 1))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    ended, workers_started, left_alive, seconds = done.stdout.split()
+    assert ended == "[True]" and int(workers_started) == 2 and int(left_alive) == 0, done.stdout
+    assert float(seconds) < 10, done.stdout
+
+
+def test_a_library_caller_leaving_the_workers_open_at_exit_ends_quietly():
+    """Python closes an open generator as it ends; by then no thread can start, and the pool is already ended."""
+    script = f"""
+import sys, time
+sys.path.insert(0, {str(ROOT / "src")!r})
+from compliance import workers
+running = workers.map_forked(time.sleep, [0.01] * 400, 2)
+next(running)
+print("leaving with the generator open", flush=True)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr

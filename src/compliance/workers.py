@@ -36,14 +36,20 @@ def map_forked(function: Callable[..., Any], items: Iterable[Any], workers: int,
     pool.join()
 
 
-#: How long a stopped pool may take to end before its workers are killed and it is left behind.
+#: How long a stopped pool's terminate() is given before its workers are killed, and given again after; past
+#: both (at most twice this), the pool's threads are left behind and the stop goes on.
 ENDING_SECONDS = 5.0
 
 
 def _terminate(pool: Any, seconds: float | None = None) -> bool:
     """Pool.terminate(), which can itself hang (CPython issues 73945, 78178, 96995: a handler thread waiting on
-    a worker's pipe or lock): given ``seconds``, then the workers are killed, and given as long again. Whether it
-    ended; if not, its threads are left (daemons: they end with the process) and the stop goes on."""
+    a worker's pipe or lock): given ``seconds``, then the workers are killed (and reaped), and given as long
+    again. Whether it ended; if not, its threads are left (daemons: they end with the process) and the stop goes
+    on. While Python itself is ending (a generator left open until exit), multiprocessing's own exit handler has
+    already ended the pool, and no thread can start: terminate() is called as it is."""
+    if sys.is_finalizing():
+        pool.terminate()
+        return True
     import threading
 
     seconds = ENDING_SECONDS if seconds is None else seconds
@@ -52,8 +58,9 @@ def _terminate(pool: Any, seconds: float | None = None) -> bool:
     ending.join(seconds)
     if ending.is_alive():
         for worker in list(getattr(pool, "_pool", [])):
-            with contextlib.suppress(OSError, ValueError, AttributeError):  # already gone, or closed
+            with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):  # gone, or closed
                 worker.kill()
+                worker.join(1)  # reaped: no zombie left in a long-lived process
         ending.join(seconds)
     return not ending.is_alive()
 
