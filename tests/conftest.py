@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
+import sys
 import tempfile
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +18,15 @@ HERE = Path(__file__).parent
 MINI = HERE / "packs" / "mini"
 ROOT = HERE.parent
 SHARED = ROOT.parent / "shared"
+
+
+def benchmark(name: str) -> Any:
+    """A script module of benchmarks/ (ilacs_data, ilacs_calibrate, ...), imported as the scripts import each other."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.pop(0)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from compliance.cli import main
 from compliance.grading import points
 from compliance.model import Signal
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, SHARED, benchmark
 
 REAL = SHARED / "testdata" / "real"
 ESTIMATES = """\
@@ -204,12 +204,8 @@ def test_the_calibration_refuses_the_test_years(tmp_path):
                            "--until", "2024-01-01"], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode != 0
     assert "ilacs calibration: refused: the calibration reads only inspections before 2023-01-01" in done.stderr
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import ilacs_calibrate
-        import ilacs_data
-    finally:
-        sys.path.pop(0)
+    ilacs_calibrate = benchmark("ilacs_calibrate")
+    ilacs_data = benchmark("ilacs_data")
     late = ilacs_data.Inspection("Somewhere", "E0", __import__("datetime").date(2023, 5, 1), {"overall": "good"},
                                  "2022-23", values={"re_referrals_pct": 20.0}, national={"re_referrals_pct": 22.0})
     with pytest.raises(ilacs_data.TestYearsRefused):
@@ -331,13 +327,9 @@ def test_the_calibrations_objective_is_the_one_the_forward_check_chooses():
     assert done.returncode == 0, done.stderr
     last = done.stdout.strip().splitlines()[-1]
     assert last.startswith("ilacs forward check: fitted before 2021-01-01, scored on 65 inspections after"), last
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import ilacs_calibrate
-        import ilacs_data
-        import ilacs_forward
-    finally:
-        sys.path.pop(0)
+    ilacs_calibrate = benchmark("ilacs_calibrate")
+    ilacs_data = benchmark("ilacs_data")
+    ilacs_forward = benchmark("ilacs_forward")
     assert last.endswith(f": objective {ilacs_calibrate.OBJECTIVE}"), last
     late = ilacs_data.Inspection("Somewhere", "E0", __import__("datetime").date(2023, 5, 1), {"overall": "good"},
                                  "2022-23", values={"re_referrals_pct": 20.0}, national={"re_referrals_pct": 22.0})
@@ -350,11 +342,7 @@ def test_the_calibrations_objective_is_the_one_the_forward_check_chooses():
 def test_the_second_objective_keeps_the_bar_where_it_can():
     """Under "within-one-bar" the cut-points come from those within one grade of at least 90% of the grades;
     under "exact" the most often exact win even below the bar. A made-up training set where they differ."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import ilacs_calibrate
-    finally:
-        sys.path.pop(0)
+    ilacs_calibrate = benchmark("ilacs_calibrate")
     # at score 2, four inadequate and three good: exact calls them inadequate (the good ones two grades off);
     # the bar calls them requires improvement, within one grade of all seven
     scored = [(0.0, "good")] * 10 + [(2.0, "inadequate")] * 4 + [(2.0, "good")] * 3
@@ -372,13 +360,9 @@ def test_the_calibration_grades_every_training_inspection_as_comply_does():
     """The calibration fits on its own reading of the figures; comply grades with the pack it wrote. If the two read
     a figure differently (a rounded rate at a band's edge) or estimate different inspections, the cut-points were fitted
     to grades comply never gives, and the rationale's in-sample agreement is not comply's."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import ilacs_calibrate
-        import ilacs_data
-        import ilacs_validation
-    finally:
-        sys.path.pop(0)
+    ilacs_calibrate = benchmark("ilacs_calibrate")
+    ilacs_data = benchmark("ilacs_data")
+    ilacs_validation = benchmark("ilacs_validation")
     train = ilacs_data.training(REAL)
     ilacs_data.attach_figures(train, REAL)
     train = [i for i in train if i.values]
@@ -476,11 +460,7 @@ def test_the_indicators_table_says_when_no_grade_is_estimated_from_it(fmt):
 
 
 def test_the_paired_sign_test_counts_only_where_one_of_the_two_was_exact():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import ilacs_validation
-    finally:
-        sys.path.pop(0)
+    ilacs_validation = benchmark("ilacs_validation")
     pairs = [("good", "good"), ("outstanding", "outstanding"), ("inadequate", "inadequate"),
              ("requires_improvement", "requires_improvement"), ("good", "outstanding")]
     baseline = ["good", "good", "good", "good", "good"]

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from compliance.cli import main
 
-from .conftest import SHARED
+from .conftest import SHARED, benchmark
 
 REAL = SHARED / "testdata" / "real"
 HEADER = "time_period,geographic_level,region_name,old_la_code,new_la_code,la_name,country_name,age,count,total"
@@ -230,15 +230,7 @@ def test_the_year_before_comes_from_the_adapter_that_has_it(tmp_path):
 def test_the_validation_joins_each_northamptonshire_to_its_own_figures():
     """North and West Northamptonshire both carry the old county's DfE number (941 in one file): each inspection
     must get its own authority's figures, by ONS code."""
-    import sys
-
-    from .conftest import ROOT
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import ilacs_data
-    finally:
-        sys.path.pop(0)
+    ilacs_data = benchmark("ilacs_data")
     group = [i for i in ilacs_data.inspections(REAL) if "Northamptonshire" in i.name and i.date.year == 2022]
     assert {i.name for i in group} >= {"North Northamptonshire", "West Northamptonshire"}
     ilacs_data.attach_figures(group, REAL)

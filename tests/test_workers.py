@@ -3,6 +3,7 @@ leaves no worker behind (an orphaned worker holds the caller's pipe open for eve
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import signal
@@ -128,54 +129,19 @@ def test_a_signal_once_the_command_has_finished_lets_it_end_with_its_status(tmp_
     assert (tmp_path / "out.json").stat().st_size > 0
 
 
-@pytest.mark.skipif(not Path("/proc/self").exists(), reason="reads /proc to see a process is gone, zombie or not")
-def test_a_stop_ends_even_when_the_pools_own_terminate_hangs():
-    """Pool.terminate() can hang in CPython (a handler thread waiting on a dead worker's pipe or lock): a stopped
-    run must still end. Here terminate never returns: the workers are killed after the grace, and the stop goes on."""
+def _stopped(setup: str) -> tuple[list[bool], int, int, float]:
+    """Start two workers on 40 short tasks after ``setup`` (Python run with the workers module imported and its
+    grace at 0.5 s), stop them at the first result: whether each terminate ended, how many workers there were,
+    how many are left (a zombie counts: /proc still lists it), and the seconds it all took."""
     script = f"""
-import os, sys, threading, time
+import multiprocessing, multiprocessing.pool, os, signal, sys, threading, time
 sys.path.insert(0, {str(ROOT / "src")!r})
-import multiprocessing.pool
 from compliance import workers
 workers.ENDING_SECONDS = 0.5
-# as in CPython issue 73945: terminating, the pool waits for a lock a worker holds, for ever
-multiprocessing.pool.Pool._help_stuff_finish = staticmethod(lambda *arguments: threading.Event().wait())
-started = time.monotonic()
-running = workers.map_forked(time.sleep, [0.2] * 40, 2)
-next(running)
-pids = [p.pid for p in multiprocessing.active_children()]
-try:
-    running.throw(KeyboardInterrupt)
-except KeyboardInterrupt:
-    pass
-alive = [pid for pid in pids if os.path.exists(f"/proc/{{pid}}")]  # a zombie, killed but not reaped, is there
-print(len(pids), len(alive), round(time.monotonic() - started, 1))
-"""
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
-    assert done.returncode == 0, done.stderr
-    workers_started, left_alive, seconds = done.stdout.split()
-    assert int(workers_started) == 2 and int(left_alive) == 0, done.stdout
-    assert float(seconds) < 10, done.stdout  # the grace twice and the work done, never the 60 s of a hang
-
-
-@pytest.mark.skipif(not Path("/proc/self").exists(), reason="reads /proc to see a process is gone, zombie or not")
-def test_a_stop_ends_when_a_worker_will_not_end_on_sigterm():
-    """terminate() sends SIGTERM and waits for each worker: one that ignores it holds terminate up until it is
-    killed, then terminate ends, the pool is joined, and nothing is left."""
-    script = f"""
-import os, signal, sys, time
-sys.path.insert(0, {str(ROOT / "src")!r})
-import multiprocessing
-from compliance import workers
-workers.ENDING_SECONDS = 0.5
-start = workers._start
-def stubborn(parent):
-    start(parent)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-workers._start = stubborn
 ended = []
 terminate = workers._terminate
 workers._terminate = lambda pool, seconds=None: ended.append(terminate(pool, seconds)) or ended[-1]
+{setup}
 started = time.monotonic()
 running = workers.map_forked(time.sleep, [0.2] * 40, 2)
 next(running)
@@ -189,9 +155,36 @@ print(ended, len(pids), len(alive), round(time.monotonic() - started, 1))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
-    ended, workers_started, left_alive, seconds = done.stdout.split()
-    assert ended == "[True]" and int(workers_started) == 2 and int(left_alive) == 0, done.stdout
-    assert float(seconds) < 10, done.stdout
+    ended, workers_started, left_alive, seconds = done.stdout.rsplit(maxsplit=3)
+    return ast.literal_eval(ended), int(workers_started), int(left_alive), float(seconds)
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self").exists(), reason="reads /proc to see a process is gone")
+
+
+@needs_proc
+def test_a_stop_ends_even_when_the_pools_own_terminate_hangs():
+    """Pool.terminate() can hang in CPython (a handler thread waiting on a dead worker's pipe or lock): a stopped
+    run must still end. Here terminate never returns: the workers are killed after the grace, and the stop goes on."""
+    # as in CPython issue 73945: terminating, the pool waits for a lock a worker holds, for ever
+    ended, started, left, seconds = _stopped(
+        "multiprocessing.pool.Pool._help_stuff_finish = staticmethod(lambda *arguments: threading.Event().wait())")
+    assert (ended, started, left) == ([False], 2, 0)
+    assert seconds < 10  # the grace twice and the work done, never the 60 s of a hang
+
+
+@needs_proc
+def test_a_stop_ends_when_a_worker_will_not_end_on_sigterm():
+    """terminate() sends SIGTERM and waits for each worker: one that ignores it holds terminate up until it is
+    killed, then terminate ends, the pool is joined, and nothing is left."""
+    ended, started, left, seconds = _stopped(
+        "start = workers._start\n"
+        "def stubborn(parent):\n"
+        "    start(parent)\n"
+        "    signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "workers._start = stubborn")
+    assert (ended, started, left) == ([True], 2, 0)
+    assert seconds < 10
 
 
 def test_a_library_caller_leaving_the_workers_open_at_exit_ends_quietly():

@@ -97,26 +97,22 @@ _YEARLY = ("national", "region", "neighbours")
 
 def _other_years(pack: Pack, submission: Submission) -> list[str]:
     year = submission.period[:7]
-    stale = {metric.id: metric for metric in pack.metrics.values()
-             if metric.defaults_period and metric.defaults_period != year and metric.id in submission.values
-             and any(name in metric.defaults and name not in submission.values[metric.id].benchmarks
-                     for name in _YEARLY)}
-    if not stale:
+    taken: dict[str, set[str]] = {}  # metric -> the yearly defaults it takes, from another year than the file's
+    for metric in pack.metrics.values():
+        item = submission.values.get(metric.id)
+        if item is not None and metric.defaults_period and metric.defaults_period != year:
+            names = {name for name in _YEARLY if name in metric.defaults and name not in item.benchmarks}
+            if names:
+                taken[metric.id] = names
+    if not taken:
         return []
-    read: dict[str, set[str]] = {}  # metric -> the benchmarks its rules and indicators read
-    for rule in pack.rules:
-        if rule.metric in stale:
-            read.setdefault(rule.metric, set()).update(_condition_names(rule))
-    for indicator in pack.indicators:
-        if indicator.metric in stale:
-            read.setdefault(indicator.metric, set()).update(indicator.strength.names | indicator.concern.names)
+    graded = {rule.metric for rule in pack.rules if taken.get(rule.metric, set()) & _condition_names(rule)}
+    graded |= {indicator.metric for indicator in pack.indicators
+               if taken.get(indicator.metric, set()) & (indicator.strength.names | indicator.concern.names)}
     by_year: dict[str, list[str]] = {}
-    for metric_id, names in read.items():
-        metric = stale[metric_id]
-        if any(name in names and name in metric.defaults and name not in submission.values[metric_id].benchmarks
-               for name in _YEARLY):
-            by_year.setdefault(metric.defaults_period or "", []).append(metric_id)
-    return [f"{', '.join(sorted(ids))} {'is' if len(ids) == 1 else 'are'} graded against the pack's default "
+    for metric_id in sorted(graded):
+        by_year.setdefault(pack.metrics[metric_id].defaults_period or "", []).append(metric_id)
+    return [f"{', '.join(ids)} {'is' if len(ids) == 1 else 'are'} graded against the pack's default "
             f"benchmarks for {other}, not {year}'s: give {year}'s figures in the file where they are published"
             for other, ids in sorted(by_year.items())]
 

@@ -334,14 +334,10 @@ class Importer:
                 missing.append(f"#   {metric_id}: not given: {why}")
                 continue
             entry: dict[str, Any] = {k: int(v) if float(v).is_integer() else v for k, v in parts.items()}
-            comparators, notes = self.current.benchmarks(self.pack.metrics[metric_id], authority, region, grouping)
-            entry.update({name: int(figure) if isinstance(figure, float) and figure.is_integer()
-                          and self.pack.metrics[metric_id].unit.value == "count" else figure
-                          for name, figure in comparators.items()})
-            previous = self._previous(metric_id, authority)
-            if isinstance(previous, float) and previous.is_integer() and \
-                    self.pack.metrics[metric_id].unit.value == "count":
-                previous = int(previous)  # a count is whole: 2033, not 2033.0
+            metric = self.pack.metrics[metric_id]
+            comparators, notes = self.current.benchmarks(metric, authority, region, grouping)
+            entry.update({name: _whole(metric, figure) for name, figure in comparators.items()})
+            previous = _whole(metric, self._previous(metric_id, authority))
             note = "; ".join([recipe["source"], *(f"{name} {text}" for name, text in notes.items())])
             if previous is not None:
                 entry["previous"] = previous
@@ -397,6 +393,13 @@ class Importer:
         if self.before is None or metric_id not in self.before.data["metrics"]:
             return None
         return self.before.value(metric_id, AUTHORITY, authority.number or authority.code or authority.name)
+
+
+def _whole(metric: Metric, figure: Any) -> Any:
+    """A count as a whole number (2033, not 2033.0), as a person writes it; any other figure as it is."""
+    if metric.unit is Unit.COUNT and isinstance(figure, float) and figure.is_integer():
+        return int(figure)
+    return figure
 
 
 class _Dumper(yaml.SafeDumper):

@@ -168,10 +168,10 @@ def _group_key(move: Move) -> tuple[object, ...]:
 def render(result: Result) -> str:
     """The margins of every judgement as a Markdown table; a run with estimates says so first, and how sure they
     are, as every output of it does."""
-    from .report.document import _notice
+    from .report.document import estimate_notice
 
     lines = []
-    notice = _notice(result)
+    notice = estimate_notice(result)
     if notice:
         lines += [f"**Estimate.** {notice} An estimate's margin is in its points: concerns less strengths, each "
                   "by its weight, against the pack's cut-points.", ""]
@@ -180,8 +180,8 @@ def render(result: Result) -> str:
     kinds = {r.judgement.id: r for r in result.judgements}
     for margin in margins(result):
         judged = kinds[margin.judgement.id]
-        if judged.kind is JudgementKind.ESTIMATED and judged.estimate is not None and judged.score is not None:
-            grade = f"{margin.grade.label} (estimate)" if margin.grade else "not estimable"
+        if judged.kind is JudgementKind.ESTIMATED and judged.grade is not None and judged.score is not None:
+            grade = f"{judged.grade.label} (estimate)"
             (worse, worse_by), (better, better_by) = (_points(result.pack, judged, direction)
                                                       for direction in (WORSE, BETTER))
         else:

@@ -106,8 +106,9 @@ def _value_from_key(key: str) -> Any:
     return int(number) if number.is_integer() and "." not in key else number
 
 
-def run_all(pack: Pack) -> tuple[str, int]:
-    """comply rules test: what each failing case got wrong, a line each, then the count; and how many failed."""
+def run_all(pack: Pack) -> tuple[str, int, int]:
+    """comply rules test: what each failing case got wrong, a line each, then the count; how many failed, of how
+    many."""
     cases = load_cases(pack)
     failed, lines = 0, []
     for case in cases:
@@ -115,7 +116,7 @@ def run_all(pack: Pack) -> tuple[str, int]:
         if mismatches:
             failed += 1
             lines += [f"{case.location}: {case.name}: {mismatch}\n" for mismatch in mismatches]
-    return "".join(lines) + f"{len(cases) - failed} passed, {failed} failed\n", failed
+    return "".join(lines) + f"{len(cases) - failed} passed, {failed} failed\n", failed, len(cases)
 
 
 def run_case(pack: Pack, case: PackCase) -> list[str]:

@@ -76,19 +76,18 @@ def rules_test(pack: str | None) -> int:
     """Run PACK's own test cases (tests/*.yaml): exit 1 if any fails. A family (ofsted-ilacs) runs every
     version's, each under its name, then the total."""
     from ..packs import family_versions, find_pack
-    from ..packtests import load_cases, run_all
+    from ..packtests import run_all
 
     versions = family_versions(pack)
     if not versions:
-        text, failed = run_all(_loaded(str(find_pack(pack))))
+        text, failed, _ = run_all(_loaded(str(find_pack(pack))))
         _show(text)
         return EXIT_FINDINGS if failed else EXIT_OK
     parts, failed, total = [], 0, 0
     for version in versions:
-        loaded = _loaded(str(version))
-        text, failed_here = run_all(loaded)
+        text, failed_here, cases = run_all(_loaded(str(version)))
         parts.append(f"{pack}/{version.name}: {text}")
         failed += failed_here
-        total += len(load_cases(loaded))
+        total += cases
     _show("".join(parts) + f"{len(versions)} versions: {total - failed} passed, {failed} failed\n")
     return EXIT_FINDINGS if failed else EXIT_OK

@@ -70,7 +70,7 @@ def document(result: Result, *, fail_on: str, rank: str | None = None,
             "only": list(pack.selection),
         },
         "scale": [{"id": g.id, "label": g.label, "score": g.score} for g in pack.scale.grades],
-        "estimate_notice": _notice(result),
+        "estimate_notice": estimate_notice(result),
         "warnings": list(result.warnings),
         "last_inspection": _last_inspection(result),
         "judgements": [_judgement(result, r) for r in result.judgements],
@@ -172,7 +172,7 @@ def _judgement(result: Result, judged: JudgementResult) -> dict[str, Any]:
     return item
 
 
-def _notice(result: Result) -> str | None:
+def estimate_notice(result: Result) -> str | None:
     """What the run's grades are, when published figures stand in for the authority's evidence."""
     estimated = [r for r in result.judgements if r.kind is JudgementKind.ESTIMATED]
     withheld = [r for r in result.judgements if r.kind is JudgementKind.NOT_ESTIMABLE]
